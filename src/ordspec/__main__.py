@@ -1,0 +1,5 @@
+import sys
+
+from ordspec.cli import main
+
+sys.exit(main())

@@ -1,0 +1,94 @@
+"""The options of each command, as data: click builds its commands from this table,
+and `ordspec lint` parses it without click on the fast path (see cli/__init__.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ordspec.compiler import BROKERS
+
+
+class Opt:
+    __slots__ = ("flag", "short", "metavar", "choices", "default", "help", "check")
+
+    def __init__(self, flag, help, metavar=None, choices=None, default=None, short=None, check=None):
+        self.flag = flag
+        self.short = short
+        self.metavar = metavar
+        self.choices = choices
+        self.default = default
+        self.help = help
+        self.check = check  # text -> value, raising ValueError with a message
+
+    @property
+    def dest(self) -> str:
+        return self.flag.lstrip("-").replace("-", "_")
+
+
+def as_of(text: str) -> date:
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ValueError(f"{text!r} is not a date: write YYYY-MM-DD")
+
+
+BROKER = Opt("--broker", "check for this broker too, and compile for it", metavar="NAME", choices=BROKERS)
+INSTRUMENTS = Opt("--instruments", "Groww instrument master CSV: exact lot, tick and freeze sizes", metavar="CSV")
+AS_OF = Opt("--as-of", "the day to check for (expiry, freeze quantities, tick bands); default: today in India", metavar="DATE", check=as_of)
+STDIN_NAME = Opt("--stdin-filename", "the name of what '-' reads; a .yaml or .yml name reads YAML", metavar="NAME")
+LINT_FORMATS = ("text", "json")
+
+LINT = (
+    BROKER,
+    INSTRUMENTS,
+    AS_OF,
+    Opt("--format", "output format", metavar="FORMAT", choices=LINT_FORMATS, default="text"),
+    STDIN_NAME,
+)
+COMPILE = (
+    BROKER,
+    INSTRUMENTS,
+    AS_OF,
+    Opt("--output", "write the requests here instead of stdout", metavar="FILE", short="-o"),
+    STDIN_NAME,
+)
+
+
+def parse_fast(args: list[str], table) -> tuple[dict, list[str]] | None:
+    """Parse `args` against `table`; None for anything unusual (click then parses and reports)."""
+    by_flag = {o.flag: o for o in table}
+    by_flag.update({o.short: o for o in table if o.short})
+    values = {o.dest: o.default for o in table}
+    paths: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            paths.extend(args[i + 1 :])
+            break
+        if arg.startswith("-") and arg != "-":
+            flag, eq, value = arg.partition("=")
+            opt = by_flag.get(flag)
+            if opt is None:
+                return None
+            if not eq:
+                i += 1
+                if i == len(args):
+                    return None
+                value = args[i]
+            if opt.choices is not None and value not in opt.choices:
+                return None
+            if opt.check is not None:
+                try:
+                    value = opt.check(value)
+                except ValueError:
+                    return None
+            values[opt.dest] = value
+        else:
+            paths.append(arg)
+        i += 1
+    if not paths:
+        return None
+    return values, paths

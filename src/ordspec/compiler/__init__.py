@@ -1,0 +1,56 @@
+"""Back ends: one per broker, each a data table (<name>.json) and a few functions (<name>.py).
+
+Like sqlglot's dialects over one AST: every back end reads the same IR. The
+table holds what a broker supports (kinds x segments x products), what it lets
+you modify, its enum words, price format and list limits; rules read it to
+check an order for that broker, and the module turns a checked statement into
+the exact HTTP requests the broker documents.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import import_module
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BROKERS = ("groww",)
+
+
+class Broker:
+    def __init__(self, name: str):
+        self.name = name
+        self.table: dict = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
+        self.title: str = self.table["title"]
+        self._module = None
+
+    @property
+    def module(self):
+        if self._module is None:
+            self._module = import_module(f"ordspec.compiler.{self.name}")
+        return self._module
+
+    def supports(self, verb: str, kind: str) -> dict | None:
+        return self.table["supports"].get(f"{verb} {kind}")
+
+    def compile(self, stmt, ctx) -> list:
+        return self.module.compile(stmt, ctx)
+
+    def __repr__(self) -> str:
+        return f"<Broker {self.name}>"
+
+
+_loaded: dict[str, Broker] = {}
+
+
+def get(name: str) -> Broker:
+    if name not in _loaded:
+        if name not in BROKERS:
+            raise KeyError(name)
+        _loaded[name] = Broker(name)
+    return _loaded[name]
+
+
+def supporting(verb: str, kind: str, exclude: str | None = None) -> list[Broker]:
+    """The brokers that support `verb kind`, for help lines."""
+    return [get(b) for b in BROKERS if b != exclude and get(b).supports(verb, kind)]

@@ -1,0 +1,136 @@
+"""Groww smart orders: GTT and OCO create, modify, cancel, get and list.
+
+Built from groww-smart-orders-rest.txt (request bodies, paths) and
+groww-smart-orders-python-sdk.txt; the table is groww.json. Bodies keep the
+documents' key order, prices are two-place decimal strings.
+"""
+
+from __future__ import annotations
+
+from ordspec.compiler import get
+from ordspec.compiler.request import Request, fixed, path
+
+NAME = "groww"
+
+
+def _price(field):
+    if field is None:
+        return None
+    return fixed(field.value, get(NAME).table["price"]["places"])
+
+
+def _word(table: str, field):
+    return get(NAME).table["enums"][table][field.value]
+
+
+def _request(stmt, verb: str, body, query=None, schema=None, **params) -> Request:
+    op = get(NAME).table["operations"][verb]
+    return Request(NAME, op["name"], op["method"], path(op["path"], **params), query or {}, body, stmt, schema)
+
+
+def compile(stmt, ctx) -> list[Request]:
+    return [_COMPILE[stmt.verb](stmt)]
+
+
+def _create(stmt) -> Request:
+    kind = stmt.kind.value
+    body = {
+        "reference_id": stmt.key,
+        "smart_order_type": kind,
+        "segment": _word("segment", stmt.segment),
+        "trading_symbol": stmt.symbol.value,
+        "quantity": stmt.qty.value,
+    }
+    if kind == "GTT":
+        entry = stmt.entry
+        body["trigger_price"] = _price(entry.trigger)
+        body["trigger_direction"] = _word("direction", entry.direction)
+        body["order"] = {
+            "order_type": entry.order_type.value,
+            "price": _price(entry.price),
+            "transaction_type": stmt.side.value,
+        }
+    else:  # OCO
+        body["net_position_quantity"] = stmt.position()
+        body["transaction_type"] = stmt.side.value
+        body["target"] = _leg(stmt.target)
+        body["stop_loss"] = _leg(stmt.sl)
+    body["product_type"] = _word("product", stmt.options["product"])
+    body["exchange"] = _word("exchange", stmt.options["exchange"])
+    body["duration"] = _word("validity", stmt.options["validity"])
+    return _request(stmt, "CREATE", body, schema=f"groww/create-{kind.lower()}.schema.json")
+
+
+def _leg(leg) -> dict:
+    return {"trigger_price": _price(leg.trigger), "order_type": leg.order_type.value, "price": _price(leg.price)}
+
+
+def _modify(stmt) -> Request:
+    kind = stmt.kind.value
+    body = {"smart_order_type": kind, "segment": _word("segment", stmt.segment)}
+    options = stmt.options
+    if kind == "GTT":
+        entry = stmt.entry
+        if stmt.qty is not None:
+            body["quantity"] = stmt.qty.value
+        if entry is not None:
+            if entry.trigger is not None:
+                body["trigger_price"] = _price(entry.trigger)
+            if entry.direction is not None:
+                body["trigger_direction"] = _word("direction", entry.direction)
+            if entry.order_type is not None:
+                body["order"] = {
+                    "order_type": entry.order_type.value,
+                    "price": _price(entry.price),
+                    "transaction_type": stmt.side.value,
+                }
+    else:  # OCO
+        if "validity" in options:
+            body["duration"] = _word("validity", options["validity"])
+        if stmt.qty is not None:
+            body["quantity"] = stmt.qty.value
+        if "product" in options:
+            body["product_type"] = _word("product", options["product"])
+        if stmt.target is not None:
+            body["target"] = {"trigger_price": _price(stmt.target.trigger)}
+        if stmt.sl is not None:
+            body["stop_loss"] = {"trigger_price": _price(stmt.sl.trigger)}
+    return _request(stmt, "MODIFY", body, schema=f"groww/modify-{kind.lower()}.schema.json", id=stmt.order_id.value)
+
+
+def _routed(verb: str):
+    def build(stmt) -> Request:
+        segment = _word("segment", stmt.segment)
+        return _request(stmt, verb, None, segment=segment, kind=stmt.kind.value, id=stmt.order_id.value)
+
+    return build
+
+
+def _list(stmt) -> Request:
+    options = stmt.options
+    query = {}
+    if stmt.segment is not None:
+        query["segment"] = _word("segment", stmt.segment)
+    query["smart_order_type"] = stmt.kind.value
+    for name, key in (("status", "status"), ("page", "page"), ("size", "page_size")):
+        if name in options:
+            query[key] = options[name].value
+    for name, key in (("from", "start_date_time"), ("to", "end_date_time")):
+        if name in options:
+            query[key] = options[name].value.isoformat()
+    return _request(stmt, "LIST", None, query=query, schema="groww/list-query.schema.json")
+
+
+_COMPILE = {"CREATE": _create, "MODIFY": _modify, "CANCEL": _routed("CANCEL"), "GET": _routed("GET"), "LIST": _list}
+
+
+def requirements(stmt):
+    """What Groww needs that its table cannot say: (field name, span, why)."""
+    if stmt.verb == "MODIFY" and stmt.kind.value == "GTT" and stmt.entry is not None:
+        if stmt.entry.order_type is not None and stmt.side is None and "side" not in stmt.invalid:
+            yield (
+                "side",
+                stmt.entry.order_type,
+                "Groww needs the order's transaction type when a GTT's order changes (order.transaction_type: required but not modifiable)",
+                "add `side BUY` or `side SELL`, as the GTT was created",
+            )

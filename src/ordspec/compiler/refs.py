@@ -1,0 +1,55 @@
+"""Idempotency keys: a statement's `ref`, or one derived from what the order is.
+
+A derived key hashes a versioned, broker-neutral description of the resolved
+order (not its text: formatting or moving a default does not change it) and
+its occurrence among identical orders in the file, so compiling twice gives
+the same key, and two identical orders in one file get two keys. Dispatch
+relies on this to never send an order twice.
+"""
+
+from __future__ import annotations
+
+import json
+from base64 import b32encode
+
+VERSION = "ordspec-ref-v1"
+
+
+def identity(stmt) -> str:
+    """What the order is, as stable text."""
+
+    def leg(leg):
+        if leg is None:
+            return None
+        num = lambda f: None if f is None else format(f.value.normalize(), "f")  # noqa: E731
+        return [
+            num(leg.trigger),
+            num(leg.price),
+            leg.order_type.value if leg.order_type else None,
+            leg.direction.value if leg.direction else None,
+        ]
+
+    value = lambda f: None if f is None else str(f.value)  # noqa: E731
+    described = {
+        "verb": stmt.verb,
+        "kind": stmt.kind.value,
+        "side": value(stmt.side),
+        "qty": value(stmt.qty),
+        "amount": value(stmt.amount),
+        "symbol": value(stmt.symbol),
+        "segment": value(stmt.segment),
+        "sc": [value(stmt.sc_type), value(stmt.scid)],
+        "legs": [leg(stmt.entry), leg(stmt.target), leg(stmt.sl)],
+        "frequency": value(stmt.frequency),
+        "scrips": [[value(s.qty), value(s.amount), value(s.symbol), sorted((k, str(v.value)) for k, v in s.options.items())] for s in stmt.scrips],
+        "options": sorted((k, str(v.value)) for k, v in stmt.options.items() if k != "ref"),
+    }
+    return VERSION + json.dumps(described, sort_keys=True, separators=(",", ":"))
+
+
+def derive(identity_text: str, occurrence: int) -> str:
+    """A Groww-valid reference id (8-20 letters and digits, one hyphen): os-XXXXXXXXXXXXXXXX."""
+    from hashlib import sha256
+
+    digest = sha256(f"{identity_text}#{occurrence}".encode()).digest()
+    return "os-" + b32encode(digest).decode("ascii")[:16].lower()

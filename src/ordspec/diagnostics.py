@@ -1,0 +1,53 @@
+"""Diagnostics are data; render/ turns them into text, JSON, SARIF or GitHub annotations."""
+
+from __future__ import annotations
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+
+class Diagnostic:
+    __slots__ = ("file", "line", "column", "end_line", "end_column", "severity", "code", "name", "message", "help")
+
+    def __init__(self, file, line, column, end_line, end_column, severity, code, name, message, help=None):
+        self.file = file  # display name of the file
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.severity = severity
+        self.code = code
+        self.name = name
+        self.message = message
+        self.help = help
+
+    def sort_key(self):
+        return (self.file, self.line, self.column, self.code, self.message)
+
+    def as_dict(self) -> dict:
+        out = {name: getattr(self, name) for name in self.__slots__}
+        if out["help"] is None:
+            del out["help"]
+        return out
+
+    def __repr__(self) -> str:
+        return f"<{self.file}:{self.line}:{self.column} {self.severity} {self.code} {self.name} {self.message}>"
+
+
+def make(rule_name: str, file: str, span, message: str, help: str | None = None) -> Diagnostic:
+    """A diagnostic for a registered rule at `span` (any object with line/column fields)."""
+    from ordspec.rules.registry import get
+
+    rule = get(rule_name)
+    return Diagnostic(
+        file, span.line, span.column, span.end_line, span.end_column, rule.severity, rule.code, rule.name, message, help
+    )
+
+
+def summary(diagnostics, files: int) -> dict:
+    counts = {ERROR: 0, WARNING: 0, INFO: 0}
+    for d in diagnostics:
+        counts[d.severity] += 1
+    return {"files": files, "errors": counts[ERROR], "warnings": counts[WARNING], "infos": counts[INFO]}

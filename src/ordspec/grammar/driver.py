@@ -1,0 +1,184 @@
+"""Run the LALR tables that Lark built from ordspec.lark (see build.py).
+
+Importing Lark costs about 80 ms, more than the whole budget of a pre-commit
+run, so the lint path parses with this driver instead: a word lexer that is
+contextual in the way Lark's is (each parser state says which terminals it
+accepts) and the LALR shift/reduce loop over Lark's own table. Its trees have
+the shape Lark's would (tests/test_grammar_driver.py compares them on
+generated input). One difference is deliberate: words are whole, so `sl95`
+is an unknown word here where Lark would read `sl` and then `95`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+# A string (maybe unterminated), a comment, or a word; blanks fall between.
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#.*|[^\s"#]+')
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+class Token:
+    __slots__ = ("type", "value", "column", "end_column")
+
+    def __init__(self, type: str, value: str, column: int, end_column: int):
+        self.type = type
+        self.value = value
+        self.column = column  # 1-based
+        self.end_column = end_column  # 1-based, exclusive
+
+    def __repr__(self) -> str:
+        return f"Token({self.type}, {self.value!r}, {self.column})"
+
+
+class Node:
+    __slots__ = ("rule", "children")
+
+    def __init__(self, rule: str, children: list):
+        self.rule = rule
+        self.children = children
+
+    def __repr__(self) -> str:
+        return f"Node({self.rule}, {self.children!r})"
+
+
+class ParseError(Exception):
+    """A line that the grammar does not accept.
+
+    `token` is the offending token (type "$END" at the end of the line, or
+    "?" for a word no terminal accepts), `expected` the terminal names the
+    parser state accepted, `previous` the token before it, if any.
+    """
+
+    def __init__(self, token: Token, expected: list[str], previous: Token | None, unterminated: bool = False):
+        super().__init__(token.value)
+        self.token = token
+        self.expected = expected
+        self.previous = previous
+        self.unterminated = unterminated
+
+
+class Tables:
+    def __init__(self, data: dict):
+        self.states: list[dict[str, int]] = data["states"]
+        self.rules: list[list] = data["rules"]
+        self.start: dict[str, int] = data["start"]
+        self.end: dict[str, int] = data["end"]
+        free = set(data["free"])
+        by_word: dict[str, str] = {}
+        for name, words in data["keywords"].items():
+            for word in words:
+                by_word.setdefault(word, name)
+        self.keyword_names = data["keywords"]
+        # Per state: lower-cased keyword -> terminal, and the free-word terminal.
+        self.words: list[dict[str, str]] = []
+        self.free: list[str | None] = []
+        for actions in self.states:
+            kw = {}
+            for name in actions:
+                for word in data["keywords"].get(name, ()):
+                    kw[word] = name
+            self.words.append(kw)
+            self.free.append(next((n for n in actions if n in free), None))
+
+
+_tables: Tables | None = None
+
+
+def tables() -> Tables:
+    """Load the committed tables; rebuild with Lark if the grammar changed."""
+    global _tables
+    if _tables is None:
+        grammar = (_HERE / "ordspec.lark").read_text(encoding="utf-8")
+        data = json.loads((_HERE / "tables.json").read_text(encoding="utf-8"))
+        if data.get("grammar") != grammar:
+            from ordspec.grammar.build import build
+
+            data = build(grammar)
+        _tables = Tables(data)
+    return _tables
+
+
+def _expected(actions: dict) -> list[str]:
+    # Terminals only: upper-case names, minus the newline the file grammar has.
+    return sorted(s for s in actions if s[0] != "_" and (s.isupper() or s == "$END"))
+
+
+def tokens(line: str) -> list[tuple[str, int]]:
+    """The words and strings of one line with their 0-based offsets."""
+    out = []
+    for m in _TOKEN.finditer(line):
+        text = m.group()
+        if text[0] == "#":
+            break
+        out.append((text, m.start()))
+    return out
+
+
+def parse_line(line: str, start: str = "statement"):
+    """Parse one line; return its tree, None for a blank line, or raise ParseError."""
+    words = tokens(line)
+    if not words:
+        return None
+    t = tables()
+    states, rules = t.states, t.rules
+    stack = [t.start[start]]
+    values: list = []
+    end_state = t.end[start]
+    previous = None
+
+    def reduce(rule_no: int) -> None:
+        origin, size, shape = rules[rule_no]
+        if size:
+            popped = values[-size:]
+            del values[-size:]
+            del stack[-size:]
+        else:
+            popped = []
+        children = []
+        for v in popped:
+            if type(v) is list:
+                children.extend(v)
+            elif type(v) is not Token or v.type[0] != "_":
+                children.append(v)
+        if shape == "inline":
+            value = children
+        elif shape == "expand1" and len(children) == 1:
+            value = children[0]
+        else:
+            value = Node(origin, children)
+        stack.append(states[stack[-1]][origin])
+        values.append(value)
+
+    for text, offset in words:
+        state = stack[-1]
+        column = offset + 1
+        if text[0] == '"':
+            kind = "STRING"
+            if not _STRING.fullmatch(text):
+                raise ParseError(Token("STRING", text, column, column + len(text)), ["STRING"], previous, True)
+        else:
+            kind = t.words[state].get(text.lower()) or t.free[state] or "?"
+        token = Token(kind, text, column, column + len(text))
+        while True:
+            action = states[stack[-1]].get(kind)
+            if action is None:
+                raise ParseError(token, _expected(states[stack[-1]]), previous)
+            if action >= 0:
+                stack.append(action)
+                values.append(token)
+                break
+            reduce(-1 - action)
+        previous = token
+
+    end = Token("$END", "", len(line.rstrip()) + 1, len(line.rstrip()) + 1)
+    while True:
+        action = states[stack[-1]].get("$END")
+        if action is None:
+            raise ParseError(end, _expected(states[stack[-1]]), previous)
+        reduce(-1 - action)
+        if stack[-1] == end_state:
+            return values[-1]

@@ -1,0 +1,252 @@
+"""The checking pipeline: read -> parse -> resolve -> rules -> diagnostics.
+
+A Run checks any number of files with one set of options; rules of scope
+"run" (duplicate references) see every file of the run. Compile and dispatch
+use the same Run, so they check exactly what lint checks.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta, timezone
+
+from ordspec.diagnostics import ERROR, Diagnostic, make
+from ordspec.ir import CREATE, Field
+from ordspec.language import OPTIONS, applies
+from ordspec.source import NotText, SourceFile, Span, decode
+
+ORDER_SUFFIXES = (".ord", ".yaml", ".yml")
+MAX_FILE = 256 * 1024 * 1024
+IST = timezone(timedelta(hours=5, minutes=30))
+
+
+class UsageError(Exception):
+    """Bad options or unreadable paths: exit 2."""
+
+
+def today() -> date:
+    """Today on the Indian markets' clock, whatever the machine's zone."""
+    return datetime.now(IST).date()
+
+
+class Context:
+    """What a rule may look at besides the statement."""
+
+    __slots__ = ("run", "broker", "as_of", "file")
+
+    def __init__(self, run: Run, broker, file: str):
+        self.run = run
+        self.broker = broker  # compiler.Broker or None
+        self.as_of = run.as_of
+        self.file = file
+
+    @property
+    def refdata(self):
+        return self.run.refdata
+
+    def named(self, key: str) -> str:
+        """' (INDstocks: QtyMultipleOfLotSize)': the broker's own name for a validation, if it has one."""
+        names = self.broker.table.get("validation_names", {}) if self.broker else {}
+        return f" ({self.broker.title}: {names[key]})" if key in names else ""
+
+
+def expand(paths: list[str]) -> list[str]:
+    """Files to check: files as given, directories walked for order files, '-' for stdin."""
+    out = []
+    for path in paths:
+        if path == "-" or os.path.isfile(path):
+            out.append(path)
+        elif os.path.isdir(path):
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
+                found.extend(os.path.join(root, f) for f in files if f.endswith(ORDER_SUFFIXES))
+            out.extend(sorted(found))
+        elif os.path.exists(path):
+            raise UsageError(f"{path}: not a file or directory")
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    return out
+
+
+def resolve(stmt, ctx: Context) -> None:
+    """Attach the instrument, and fill the exchange and segment the author left to ordspec."""
+    verb, kind = stmt.verb, stmt.kind.value
+    if verb == CREATE and stmt.symbol is not None:
+        exchange = stmt.options.get("exchange")
+        stmt.instrument = ctx.refdata.lookup(stmt.symbol.value, exchange.value if exchange else None, ctx.as_of)
+    if verb == CREATE and "exchange" not in stmt.options and "exchange" not in stmt.invalid and applies(OPTIONS["exchange"][2], verb, kind):
+        stmt.options["exchange"] = Field.at(stmt.instrument.exchange if stmt.instrument else "NSE", stmt.kind)
+        stmt.defaulted.add("exchange")
+    segment = stmt.options.get("segment")
+    if segment is None and stmt.instrument is not None and stmt.instrument.segment and applies(OPTIONS["segment"][2], verb, kind):
+        segment = Field.at(stmt.instrument.segment, stmt.symbol)
+    stmt.segment = segment
+
+
+class Run:
+    def __init__(self, broker: str | None = None, instruments: str | None = None, as_of: date | None = None, derive_keys: bool = False):
+        from ordspec import compiler
+
+        if broker is not None and broker not in compiler.BROKERS:
+            raise UsageError(f"unknown broker {broker!r}: choose from {', '.join(compiler.BROKERS)}")
+        self.broker = broker
+        self.instruments = instruments
+        self.as_of = as_of or today()
+        self.derive_keys = derive_keys
+        self._refdata = None
+        self.diagnostics: list[Diagnostic] = []
+        self.sources: dict[str, SourceFile] = {}
+        self.keys: list[tuple] = []  # (key, derived, file, span) of every create
+        self.files = 0
+        self.statements = 0
+        self._rules: dict = {}
+        self._file_brokers: dict = {}
+
+    @property
+    def refdata(self):
+        if self._refdata is None:
+            from ordspec.refdata.instruments import MasterError, RefData
+
+            try:
+                self._refdata = RefData(self.instruments)
+            except MasterError as e:
+                raise UsageError(str(e)) from None
+            self._report_master_problems()
+        return self._refdata
+
+    def _report_master_problems(self) -> None:
+        problems = self._refdata.master_problems
+        for line, message in problems[:20]:
+            span = Span(line, 1, line, 2)
+            self.diagnostics.append(make("instrument-data", self.instruments, span, f"row skipped: {message}"))
+        if len(problems) > 20:
+            span = Span(problems[20][0], 1, problems[20][0], 2)
+            self.diagnostics.append(make("instrument-data", self.instruments, span, f"{len(problems) - 20} more rows skipped"))
+
+    def load(self) -> None:
+        """Load reference data now, so that a bad --instruments is a usage error before any output."""
+        if self.instruments:
+            self.refdata  # noqa: B018
+
+    # -- files
+
+    def read(self, path: str, name: str | None = None, data: bytes | None = None) -> SourceFile | None:
+        """Read and decode a file; a binary or non-UTF-8 one is reported, not raised."""
+        name = name or path
+        self.files += 1
+        if data is None:
+            try:
+                with open(path, "rb") as f:
+                    data = f.read(MAX_FILE + 1)
+            except OSError as e:
+                raise UsageError(f"{path}: {e.strerror or e}") from None
+        if len(data) > MAX_FILE:
+            self.diagnostics.append(make("encoding", name, Span(1, 1, 1, 2), f"this file is larger than {MAX_FILE // 2**20} MiB"))
+            return None
+        try:
+            text = decode(data)
+        except NotText as e:
+            self.diagnostics.append(make("encoding", name, Span(e.line, e.column, e.line, e.column + 1), str(e)))
+            return None
+        source = SourceFile(name, text)
+        self.sources[name] = source
+        return source
+
+    def check(self, source: SourceFile, form: str | None = None) -> list:
+        """Parse one file and run every statement rule on it; return its statements."""
+        if (form or _form(source.name)) == "yaml":
+            from ordspec.grammar import yamlform as front
+        else:
+            from ordspec.grammar import dsl as front
+        parsed = front.parse(source)
+        self.diagnostics.extend(parsed.diagnostics)
+        broker = self._broker(parsed)
+        self._file_brokers[source.name] = broker
+        ctx = Context(self, broker, source.name)
+        rules = self._statement_rules(broker.name if broker else None)
+        occurrences: dict[str, int] = {}
+        derive = self.derive_keys or bool(broker and broker.table.get("reference_id", {}).get("derived"))
+        for stmt in parsed.statements:
+            self.statements += 1
+            resolve(stmt, ctx)
+            self._key(stmt, derive, occurrences)
+            for rule in rules:
+                self._apply(rule, stmt, ctx)
+        return parsed.statements
+
+    def broker_of(self, name: str):
+        """The broker a checked file was checked for, or None."""
+        return self._file_brokers.get(name)
+
+    def _broker(self, parsed):
+        from ordspec import compiler
+
+        line = parsed.broker
+        if line is not None and self.broker is not None and line.value != self.broker:
+            self.diagnostics.append(
+                make("broker-mismatch", parsed.source.name, line, f"this file is for {line.value}, but --broker is {self.broker}")
+            )
+        name = self.broker or (line.value if line is not None else None)
+        return compiler.get(name) if name else None
+
+    def _statement_rules(self, broker: str | None) -> list:
+        if broker not in self._rules:
+            from ordspec.rules.registry import all_rules
+
+            self._rules[broker] = [r for r in all_rules() if r.scope == "statement" and r.applies_to(broker)]
+        return self._rules[broker]
+
+    def _apply(self, rule, stmt, ctx: Context) -> None:
+        try:
+            findings = list(rule.check(stmt, ctx))
+        except Exception as e:  # a bug in a rule must not cost the user the rest of the run
+            self.diagnostics.append(
+                make("internal-error", stmt.file, stmt, f"rule {rule.name} failed on this statement: {type(e).__name__}: {e}", "please report this")
+            )
+            return
+        for finding in findings:
+            span, message = finding[0], finding[1]
+            help = finding[2] if len(finding) > 2 else None
+            self.diagnostics.append(
+                Diagnostic(stmt.file, span.line, span.column, span.end_line, span.end_column, rule.severity, rule.code, rule.name, message, help)
+            )
+
+    def _key(self, stmt, derive: bool, occurrences: dict) -> None:
+        if stmt.verb != CREATE:
+            return
+        ref = stmt.options.get("ref")
+        if ref is not None:
+            stmt.key, stmt.key_derived = ref.value, False
+            self.keys.append((ref.value, False, stmt.file, ref))
+        elif derive:
+            from ordspec.compiler.refs import derive as derive_key, identity
+
+            text = identity(stmt)
+            n = occurrences.get(text, 0)
+            occurrences[text] = n + 1
+            stmt.key, stmt.key_derived = derive_key(text, n), True
+            self.keys.append((stmt.key, True, stmt.file, stmt.kind))
+
+    def finish(self) -> list[Diagnostic]:
+        """Run the run-wide rules; return every diagnostic in a stable order."""
+        from ordspec.rules.registry import all_rules
+
+        for rule in all_rules():
+            if rule.scope != "run":
+                continue
+            for file, span, message, help in rule.check(self.keys, None):
+                self.diagnostics.append(
+                    Diagnostic(file, span.line, span.column, span.end_line, span.end_column, rule.severity, rule.code, rule.name, message, help)
+                )
+        order = {name: i for i, name in enumerate(self.sources)}
+        self.diagnostics.sort(key=lambda d: (order.get(d.file, -1), d.line, d.column, d.code, d.message))
+        return self.diagnostics
+
+    @property
+    def failed(self) -> bool:
+        return any(d.severity == ERROR for d in self.diagnostics)
+
+
+def _form(name: str) -> str:
+    return "yaml" if name.endswith((".yaml", ".yml")) else "dsl"

@@ -1,0 +1,219 @@
+"""Rules read off a broker's table: what it supports, what it lets you modify, its price format."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ordspec import compiler
+from ordspec.rules.registry import ALL, rule
+
+
+def _anyone(verb: str, kind: str) -> bool:
+    return bool(compiler.supporting(verb, kind))
+
+
+def _others(verb: str, kind: str, broker) -> str | None:
+    names = [b.title for b in compiler.supporting(verb, kind, exclude=broker.name)]
+    if names:
+        return f"{' and '.join(names)} {'does' if len(names) == 1 else 'do'}: use --broker {compiler.supporting(verb, kind, exclude=broker.name)[0].name}"
+    return None
+
+
+@rule("OS301", "unsupported", summary="An order, segment, product, exchange or validity the broker does not offer", brokers=ALL)
+def unsupported(stmt, ctx):
+    """
+    What:
+    Without a broker: a statement no broker offers (PAUSE on a GTT, LIST of
+    BRACKET orders). With one: a kind or action that broker lacks (Groww has
+    no BRACKET, SIP or SMALLCASE orders), a segment it does not take for that
+    kind (Groww: no smart orders in COMMODITY; no OCO in CASH), a product
+    not allowed in that segment (CNC is for CASH, NRML for FNO), an exchange
+    or validity it does not list, or GTT legs Groww cannot express. Help names
+    a broker that does support it, where one does.
+
+    Why:
+    The broker would reject the request, perhaps in the middle of a batch.
+
+    Decision:
+    Groww's REST page says "OCO orders for CASH segment are currently not
+    supported"; its SDK page says CASH OCO is "restricted to intraday (MIS)".
+    The two disagree; ordspec follows the stricter REST statement and reports
+    CASH OCO as unsupported. An account that has CASH OCO can silence the
+    rule on that line.
+
+    Example:
+    OCO SELL 10 TCS target 4200 sl 3900 product MIS   # --broker groww
+    # error: Groww does not support OCO in CASH
+
+    Source:
+    groww-smart-orders-rest.txt ("The COMMODITY segment is not supported for
+    Smart Orders. OCO orders for CASH segment are currently not supported.");
+    groww-smart-orders-python-sdk.txt (CASH OCO is MIS only); each broker's
+    document for its kinds, segments and products (compiler/<broker>.json).
+    """
+    verb, kind = stmt.verb, stmt.kind.value
+    broker = ctx.broker
+    if broker is None:
+        if not _anyone(verb, kind):
+            yield stmt.kind, f"no broker offers {verb} {kind}" if verb != "CREATE" else f"no broker offers {kind} orders"
+        return
+    offer = broker.supports(verb, kind)
+    if offer is None:
+        what = f"{kind} orders" if verb == "CREATE" else f"{verb} for {kind} orders"
+        yield stmt.kind, f"{broker.title} does not support {what}", _others(verb, kind, broker)
+        return
+    notes = broker.table.get("unsupported", {})
+    segments = offer.get("segments")
+    segment = stmt.segment
+    if segments is not None and segment is not None and segment.value not in segments:
+        note = notes.get(f"{verb} {kind} {segment.value}") or notes.get(f"segment {segment.value}")
+        yield segment, f"{broker.title} does not support {kind} in {segment.value}", note
+    elif segments and segment is not None and "product" in stmt.options and segments.get(segment.value):
+        product = stmt.options["product"]
+        allowed = segments[segment.value]
+        if product.value not in allowed:
+            yield product, f"{broker.title} takes {' or '.join(allowed)} for {kind} in {segment.value}, not {product.value}"
+    for name, table in (("exchange", "exchanges"), ("validity", "validities")):
+        field = stmt.options.get(name)
+        allowed = broker.table.get(table)
+        if field is not None and allowed is not None and field.value not in allowed:
+            yield field, f"{broker.title} does not take {name} {field.value}", f"{broker.title} takes {', '.join(allowed)}"
+    note = notes.get(f"{kind} legs")
+    if note and verb == "CREATE" and (stmt.target is not None or stmt.sl is not None):
+        leg = stmt.target or stmt.sl
+        yield leg, f"{broker.title} cannot take target or stop-loss legs on a {kind} here", note
+
+
+_QUANT = {n: Decimal(1).scaleb(-n) for n in range(0, 9)}
+
+_LABELS = {
+    "qty": "quantity",
+    "trigger": "trigger price",
+    "direction": "trigger direction",
+    "order_type": "order type",
+    "price": "limit price",
+    "validity": "validity (duration)",
+    "product": "product",
+    "exchange": "exchange",
+    "position": "net position",
+    "legs": "target and stop-loss legs",
+    "target.trigger": "target trigger price",
+    "sl.trigger": "stop-loss trigger price",
+    "target.price": "target limit price",
+    "sl.price": "stop-loss limit price",
+    "target.order_type": "target order type",
+    "sl.order_type": "stop-loss order type",
+}
+
+
+def changes(stmt):
+    """(field name, span) for what a MODIFY statement changes, in the names of the modify tables."""
+    if stmt.qty is not None:
+        yield "qty", stmt.qty
+    entry = stmt.entry
+    if entry is not None:
+        if entry.trigger is not None:
+            yield "trigger", entry.trigger
+        if entry.direction is not None:
+            yield "direction", entry.direction
+        if entry.order_type is not None:
+            yield "order_type", entry.order_type
+        if entry.price is not None:
+            yield "price", entry.price
+    for leg in (stmt.target, stmt.sl):
+        if leg is None:
+            continue
+        if stmt.kind.value == "GTT":
+            yield "legs", leg
+            continue
+        if leg.trigger is not None:
+            yield f"{leg.role}.trigger", leg.trigger
+        if leg.price is not None:
+            yield f"{leg.role}.price", leg.price
+        if leg.explicit:
+            yield f"{leg.role}.order_type", leg.order_type
+    for name in ("validity", "product", "exchange", "position"):
+        if name in stmt.options and name not in stmt.defaulted:
+            yield name, stmt.options[name]
+
+
+@rule("OS302", "not-modifiable", summary="A MODIFY that changes a field the broker cannot modify", brokers=("groww",))
+def not_modifiable(stmt, ctx):
+    """
+    What:
+    Groww's "Modify vs Cancel-Create" table: a GTT may change its quantity,
+    trigger price and direction, order type and limit price, but not its
+    validity, product or exchange; an OCO may change its quantity, validity,
+    product and both trigger prices, but not its order types or limit prices.
+    Symbol, exchange, segment and the order type (GTT or OCO) never change.
+    For those, cancel the order and create a new one.
+
+    Why:
+    Groww honours only the listed fields: "everything else is ignored or
+    rejected". An ignored change is worse than an error: the order stays as
+    it was while you think it changed.
+
+    Decision:
+    The SDK's modify call accepts a `duration` for a GTT, but the table says
+    a GTT's duration is not modifiable. ordspec follows the table, which is
+    the documented contract, and reports it here.
+
+    Example:
+    MODIFY OCO oco_a12bc3 segment FNO target 122 limit 123
+    # error: Groww cannot modify the target limit price of an OCO
+    # help: cancel the OCO and create a new one
+
+    Source:
+    groww-smart-orders-rest.txt and groww-smart-orders-python-sdk.txt
+    ("Modifiable Fields - GTT", "Modifiable Fields - OCO", "Modify vs
+    Cancel-Create").
+    """
+    if stmt.verb != "MODIFY" or ctx.broker is None:
+        return
+    kind = stmt.kind.value
+    table = ctx.broker.table.get("modifiable", {}).get(kind)
+    if table is None:
+        return
+    for name, span in changes(stmt):
+        if not table.get(name, False):
+            yield (
+                span,
+                f"{ctx.broker.title} cannot modify the {_LABELS.get(name, name)} of {'an' if kind[0] in 'AEIOU' else 'a'} {kind}",
+                f"cancel the {kind} and create a new one",
+            )
+
+
+@rule("OS303", "price-precision", summary="A price with more decimal places than the broker takes", brokers=("groww",))
+def price_precision(stmt, ctx):
+    """
+    What:
+    Groww takes prices as decimal strings with two places ("3985.00"). A
+    price with more places, such as 120.505, cannot be sent as written.
+
+    Why:
+    ordspec never rounds a price: rounding 120.505 to 120.50 or 120.51 is a
+    decision about money that belongs to the author.
+
+    Example:
+    GTT BUY 10 TCS trigger 3985.005 down limit 3990 product CNC
+    # error: Groww takes prices with at most 2 decimal places, not 3985.005
+
+    Source:
+    groww-smart-orders-rest.txt ("trigger_price: Trigger price as a decimal
+    string. Example: 3985.00"); groww-smart-orders-python-sdk.txt ("All prices
+    should be passed as decimal strings (e.g., "3985.00")").
+    """
+    if ctx.broker is None:
+        return
+    places = ctx.broker.table.get("price", {}).get("places")
+    if places is None:
+        return
+    for leg, what, field in stmt.prices():
+        exponent = field.value.as_tuple().exponent
+        if -exponent > places and field.value != field.value.quantize(_QUANT[places]):
+            yield (
+                field,
+                f"{ctx.broker.title} takes prices with at most {places} decimal places, not {field.value}",
+                "ordspec does not round prices: write the price you mean",
+            )
+

@@ -1,0 +1,315 @@
+"""Rules on the instrument: index names, expiry, segment and exchange, lot, tick and freeze sizes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ordspec.refdata.symbols import LOOKS_DERIVATIVE, MONTHS, example_contracts
+from ordspec.rules.registry import rule
+
+
+def _instrument(stmt):
+    return stmt.instrument if stmt.verb == "CREATE" else None
+
+
+@rule("OS200", "index-symbol", summary="An index name where a tradable contract belongs")
+def index_symbol(stmt, ctx):
+    """
+    What:
+    NIFTY, BANKNIFTY, FINNIFTY, MIDCPNIFTY, NIFTYNXT50, SENSEX and BANKEX are
+    indices. An order needs a contract on one: a future (NIFTY25OCTFUT) or an
+    option (NIFTY25OCT24000CE).
+
+    Why:
+    No broker accepts an order on an index itself; `OCO SELL 50 NIFTY ...`
+    has no contract, so no lot size, tick size or expiry to check.
+
+    Example:
+    OCO SELL 50 NIFTY target 120.5 sl 95
+    # error: NIFTY is an index, not a tradable contract
+    # help: write a contract symbol, such as NIFTY25OCTFUT or an option such as NIFTY25OCT<strike>CE
+
+    Source:
+    DESIGN.md (the first spine statement "names an index, not a tradable
+    contract"); market-facts.md (index derivative lot sizes).
+    """
+    inst = _instrument(stmt)
+    if inst is not None and inst.type == "IDX":
+        yield (
+            stmt.symbol,
+            f"{stmt.symbol.value} is an index, not a tradable contract",
+            f"write a contract symbol, such as {example_contracts(inst.underlying, ctx.as_of)}",
+        )
+
+
+@rule("OS207", "unknown-symbol", severity="warning", summary="A symbol ordspec cannot read or does not find")
+def unknown_symbol(stmt, ctx):
+    """
+    What:
+    A symbol that looks like a contract but does not read as one
+    (NIFTY25XYZ24000CE), a lower-case symbol, or, with --instruments, a
+    symbol the instrument master does not list.
+
+    Why:
+    ordspec cannot check lot, tick or freeze sizes for an instrument it does
+    not know, and the broker will reject a symbol it does not list.
+
+    Example:
+    GTT BUY 75 NIFTY25XYZ24000CE trigger 100 up market product NRML
+    # warning: cannot read NIFTY25XYZ24000CE as a contract symbol
+
+    Source:
+    market-facts.md (trading symbols NIFTY25OCT24000CE, ASIANPAINT25FEBFUT;
+    the Groww instrument CSV columns).
+    """
+    if stmt.verb != "CREATE" or stmt.symbol is None:
+        return
+    symbol = stmt.symbol.value
+    if symbol != symbol.upper():
+        yield stmt.symbol, f"`{symbol}` is not upper case, as exchange symbols are", f"write {symbol.upper()}"
+        return
+    if stmt.instrument is None and LOOKS_DERIVATIVE.fullmatch(symbol):
+        yield (
+            stmt.symbol,
+            f"cannot read {symbol} as a contract symbol",
+            "contracts read UNDERLYING + YY + MON + (FUT | STRIKE + CE/PE), such as NIFTY25OCT24000CE",
+        )
+    elif ctx.refdata.in_master(symbol) is False and stmt.kind.value in ("GTT", "OCO", "BRACKET"):
+        yield stmt.symbol, f"{symbol} is not in the instrument master {ctx.refdata.master_path}"
+
+
+@rule("OS208", "reference-data", severity="info", summary="A contract whose lot size ordspec does not know")
+def reference_data(stmt, ctx):
+    """
+    What:
+    A futures or options contract with no lot size in the bundled tables (they
+    cover the main index derivatives) and no instrument master given.
+
+    Why:
+    lot-size cannot check such an order; saying so keeps a clean lint from
+    looking like a checked one.
+
+    Example:
+    GTT BUY 100 RELIANCE25OCTFUT trigger 1500 up market product NRML
+    # info: no lot size known for RELIANCE25OCTFUT; lot-size was not checked
+    # help: pass --instruments with Groww's instrument CSV
+
+    Source:
+    ordspec policy.
+    """
+    inst = _instrument(stmt)
+    if inst is not None and inst.is_derivative and inst.lot is None:
+        yield (
+            stmt.symbol,
+            f"no lot size known for {inst.symbol}; lot-size was not checked",
+            "pass --instruments with Groww's instrument CSV",
+        )
+
+
+@rule("OS204", "expired-contract", summary="A contract that expired before the --as-of day")
+def expired_contract(stmt, ctx):
+    """
+    What:
+    A futures or options contract whose expiry is before the day ordspec
+    checks for (--as-of, default today). A monthly contract read off its
+    symbol is taken to expire at the end of its month at the latest; an
+    instrument master gives the exact day.
+
+    Why:
+    An order on an expired contract is rejected; an order file that names one
+    is stale.
+
+    Example:
+    OCO SELL 75 NIFTY25OCT24000CE target 120.5 sl 95 product MIS   # checked --as-of 2025-11-15
+    # error: NIFTY25OCT24000CE expired in October 2025
+
+    Source:
+    market-facts.md ("A lot size belongs to a contract (its expiry)"); the
+    exchanges' contract specifications.
+    """
+    inst = _instrument(stmt)
+    if inst is None or inst.expiry is None or ctx.as_of <= inst.expiry:
+        return
+    when = str(inst.expiry) if inst.expiry_exact else f"in {MONTHS[inst.expiry.month - 1].title()} {inst.expiry.year}"
+    yield (
+        stmt.symbol,
+        f"{inst.symbol} expired {'on ' if inst.expiry_exact else ''}{when} (checked as of {ctx.as_of})",
+        "use a live contract, or --as-of DATE to check the file for an earlier day",
+    )
+
+
+@rule("OS205", "segment-mismatch", summary="A segment that is not the instrument's")
+def segment_mismatch(stmt, ctx):
+    """
+    What:
+    `segment CASH` on a futures or options contract, `segment FNO` on a share,
+    or any segment on a commodity contract other than COMMODITY. When
+    `segment` is not written, ordspec infers it from the symbol or the
+    instrument master instead.
+
+    Why:
+    Brokers route smart orders by segment (Groww's cancel and get paths carry
+    it); the wrong one places the order nowhere or somewhere else.
+
+    Example:
+    OCO SELL 75 NIFTY25OCT24000CE target 120.5 sl 95 product MIS segment CASH
+    # error: NIFTY25OCT24000CE is in segment FNO, not CASH
+
+    Source:
+    groww-smart-orders-rest.txt (segment: "Segment for which the order will be
+    placed"); market-facts.md (instrument master `segment` column).
+    """
+    inst = _instrument(stmt)
+    given = stmt.options.get("segment")
+    if inst is None or given is None or inst.segment is None or given.value == inst.segment:
+        return
+    yield given, f"{inst.symbol} is in segment {inst.segment}, not {given.value}", f"write `segment {inst.segment}`, or leave it out"
+
+
+@rule("OS206", "exchange-mismatch", summary="An exchange that does not list the instrument")
+def exchange_mismatch(stmt, ctx):
+    """
+    What:
+    An exchange other than the one a contract trades on: SENSEX and BANKEX
+    derivatives on BSE, commodity contracts on MCX, and whatever the
+    instrument master says. (Shares trade on both NSE and BSE.)
+
+    Why:
+    The broker will not find the contract on the wrong exchange.
+
+    Example:
+    GTT BUY 20 SENSEX25OCT80000CE trigger 100 up market product NRML exchange NSE
+    # error: SENSEX25OCT80000CE trades on BSE, not NSE
+
+    Source:
+    market-facts.md (SENSEX and BANKEX on BSE; instrument master `exchange`).
+    """
+    inst = _instrument(stmt)
+    given = stmt.options.get("exchange")
+    if inst is None or given is None:
+        return
+    definite = inst.origin == "master" or inst.segment in ("FNO", "COMMODITY") or inst.type == "IDX"
+    if definite and given.value != inst.exchange:
+        yield given, f"{inst.symbol} trades on {inst.exchange}, not {given.value}", f"write `exchange {inst.exchange}`"
+
+
+@rule("OS201", "lot-size", summary="A derivatives quantity that is not a whole number of lots")
+def lot_size(stmt, ctx):
+    """
+    What:
+    A futures or options quantity must be a multiple of the contract's lot
+    size. The lot belongs to the contract's expiry: NIFTY is 75 for the 2025
+    expiries and 65 from January 2026, so old and new contracts trade side by
+    side with different lots.
+
+    Why:
+    Exchanges accept whole lots only. Groww's own OCO example (quantity 50 on
+    NIFTY25OCT24000CE, whose lot is 75) would be rejected.
+
+    Example:
+    OCO SELL 50 NIFTY25OCT24000CE target 120.50 limit 121 sl 95 product MIS
+    # error: quantity 50 is not a whole number of lots: NIFTY25OCT24000CE trades in lots of 75
+
+    Source:
+    market-facts.md (index derivative lot sizes, with the NSE and BSE circulars);
+    groww-smart-orders-rest.txt ("For FNO, must respect lot size");
+    indstocks-smart-orders.txt (QtyMultipleOfLotSize); the instrument master's lot_size.
+    """
+    inst = _instrument(stmt)
+    if inst is None or inst.lot is None or stmt.qty is None or stmt.qty.value <= 0:
+        return
+    lot, source = inst.lot
+    qty = stmt.qty.value
+    if lot > 1 and qty % lot:
+        lower = qty // lot * lot
+        options = [f"{n} ({n // lot} lot{'s' if n // lot > 1 else ''})" for n in (lower, lower + lot) if n > 0]
+        yield (
+            stmt.qty,
+            f"quantity {qty} is not a whole number of lots: {inst.symbol} trades in lots of {lot}{ctx.named('lot')}",
+            f"use {' or '.join(options)}; lot {lot} from {source}",
+        )
+
+
+@rule("OS202", "tick-size", summary="A price that is not a multiple of the instrument's tick size")
+def tick_size(stmt, ctx):
+    """
+    What:
+    Every price (trigger and limit) must be a multiple of the tick size. NSE
+    shares and stock futures tick by price band from 2025-04-15 (0.01 below
+    ₹250, 0.05 to ₹1000, 0.10 to ₹5000, 0.50 to ₹10000, 1.00 to ₹20000, 5.00
+    above); index options tick 0.05; index futures 0.05, 0.10 or 0.20 by
+    index level. The band is read from the price itself (a last price from
+    --quotes or the master's tick_size take precedence where given). ordspec
+    never rounds: the help line gives the two nearest valid prices.
+
+    Why:
+    An off-tick price is rejected by the exchange. Rounding it silently would
+    send a price the author did not write.
+
+    Example:
+    GTT BUY 10 TCS trigger 3985.03 down limit 3990 product CNC
+    # error: trigger price 3985.03 is not a multiple of the tick size 0.10
+
+    Source:
+    market-facts.md ("Tick sizes", NSE circulars 2025-03-13 via fyers.in);
+    indstocks-smart-orders.txt (TriggerPriceTickSize, TriggerLimitPriceTickSize);
+    the instrument master's tick_size.
+    """
+    inst = _instrument(stmt)
+    if inst is None or inst.type == "IDX":
+        return
+    for leg, what, field in stmt.prices():
+        price = field.value
+        if price <= 0:
+            continue
+        found = ctx.refdata.tick(inst, price, ctx.as_of)
+        if found is None:
+            continue
+        tick, source = found
+        if price % tick:
+            below = price - price % tick
+            name = "trigger" if what == "trigger" else "limit"
+            key = "trigger_tick" if what == "trigger" else "limit_tick"
+            yield (
+                field,
+                f"{name} price {price} is not a multiple of the tick size {tick}{ctx.named(key)}",
+                f"nearest valid prices: {_plain(below)} or {_plain(below + tick)}; tick {tick} from {source}",
+            )
+
+
+def _plain(d: Decimal) -> str:
+    return format(d, "f")
+
+
+@rule("OS203", "freeze-quantity", summary="A derivatives quantity above the exchange's freeze quantity")
+def freeze_quantity(stmt, ctx):
+    """
+    What:
+    One order may carry at most the freeze quantity of its underlying on the
+    trading day (--as-of): NIFTY 1800, BANKNIFTY 600, FINNIFTY 1800,
+    MIDCPNIFTY 2800, NIFTYNXT50 600 from 2026-02-01. A Groww instrument master
+    publishes the first quantity that freezes (BANKNIFTY 601), which ordspec
+    reads as one unit less.
+
+    Why:
+    The exchange rejects orders above the freeze quantity; larger exits must be
+    split.
+
+    Example:
+    GTT SELL 1820 NIFTY26DEC26000CE trigger 100 down market product NRML   # as of 2026-03-02
+    # error: quantity 1820 is above the freeze quantity of 1800 for NIFTY
+
+    Source:
+    market-facts.md ("Freeze quantities", NSE circular 2026-01-30);
+    indstocks-smart-orders.txt (QtyWithinFreezeQty).
+    """
+    inst = _instrument(stmt)
+    if inst is None or inst.freeze is None or stmt.qty is None:
+        return
+    limit, source = inst.freeze
+    if stmt.qty.value > limit:
+        yield (
+            stmt.qty,
+            f"quantity {stmt.qty.value} is above the freeze quantity of {limit} for {inst.underlying}{ctx.named('freeze')}",
+            f"split it into orders of at most {limit}; {source}",
+        )

@@ -1,0 +1,322 @@
+"""Rules on the shape and logic of an order: required parts, prices, legs, OCO positions, dates."""
+
+from __future__ import annotations
+
+from ordspec.language import applies
+from ordspec.rules.registry import rule
+
+
+def _missing_parts(stmt):
+    """(span, what is missing, help) for the parts every broker needs."""
+    verb, kind = stmt.verb, stmt.kind.value
+    bad = stmt.invalid
+    if verb == "CREATE" and kind == "GTT":
+        entry = stmt.entry
+        if entry is None or (entry.trigger is None and "entry.trigger" not in bad):
+            yield stmt.kind, "a GTT needs a trigger", "add `trigger PRICE up` or `trigger PRICE down`"
+        elif entry.direction is None and "entry.direction" not in bad:
+            yield entry.trigger, "a GTT trigger needs a direction", "write `up` or `down` after the trigger price"
+    elif verb == "CREATE" and kind == "OCO":
+        if stmt.target is None:
+            yield stmt.kind, "an OCO needs a target leg", "add `target PRICE [limit PRICE]`"
+        if stmt.sl is None:
+            yield stmt.kind, "an OCO needs a stop-loss leg", "add `sl PRICE [limit PRICE]`"
+    elif verb == "CREATE" and kind == "BRACKET":
+        if stmt.entry is None:
+            yield stmt.kind, "a BRACKET needs an entry order", "add `limit PRICE`, `market` or `trigger PRICE [limit PRICE]`"
+    elif verb == "CREATE" and kind == "SIP":
+        if stmt.frequency is None and "frequency" not in bad:
+            yield stmt.kind, "a SIP needs a frequency", "add `daily`, `weekly` or `monthly`"
+        for name, help in (("start", "add `start YYYY-MM-DD`"), ("installments", "add `installments N`")):
+            if name not in stmt.options and name not in bad:
+                yield stmt.kind, f"a SIP needs `{name}`", help
+    elif verb == "CREATE" and kind == "SMALLCASE":
+        if stmt.sc_type.value == "SIP_SETUP" and "iscid" not in stmt.options and "iscid" not in bad:
+            yield stmt.sc_type, "SIP_SETUP needs the invested smallcase's id", "add `iscid ID`"
+    elif verb == "MODIFY":
+        changes = [stmt.qty, stmt.entry, stmt.target, stmt.sl, stmt.frequency, stmt.amount] + list(stmt.scrips)
+        changes += [f for name, f in stmt.options.items() if name not in ("segment", "side") and name not in stmt.defaulted]
+        if not any(c is not None for c in changes) and not bad:
+            yield stmt.kind, f"MODIFY {kind} changes nothing", "add what to change, such as `qty 40` or `target 122`"
+
+
+def _broker_parts(stmt, broker):
+    verb, kind = stmt.verb, stmt.kind.value
+    for where, names in broker.table.get("required", {}).items():
+        if not applies((where,), verb, kind):
+            continue
+        for name in names:
+            if name == "segment" and verb == "CREATE":
+                if stmt.segment is None and "segment" not in stmt.invalid and stmt.instrument is not None:
+                    if stmt.instrument.type != "IDX":  # index-symbol says what to write
+                        yield stmt.symbol, f"{broker.title} needs a segment and ordspec cannot tell {stmt.symbol.value}'s", "add `segment CASH` or `segment FNO`"
+                continue
+            if name not in stmt.options and name not in stmt.invalid:
+                yield stmt.kind, f"{broker.title} needs `{name}` for {verb.lower()} {kind}", _REQUIRED_HELP.get(name)
+    requirements = getattr(broker.module, "requirements", None)
+    if requirements is not None:
+        for name, span, why, help in requirements(stmt):
+            yield span, why, help
+
+
+_REQUIRED_HELP = {
+    "product": "add `product CNC|MIS|NRML`, or a `default product ...` line",
+    "segment": "add `segment CASH` or `segment FNO`: the segment the order was created in",
+}
+
+
+@rule("OS101", "missing-field", summary="A part the statement (or the named broker) needs is absent")
+def missing_field(stmt, ctx):
+    """
+    What:
+    Every broker needs these: a GTT a trigger with a direction; an OCO a target
+    and a stop-loss leg; a BRACKET an entry (limit, market or trigger); a SIP a
+    frequency, a start date and a number of installments; SIP_SETUP an iscid;
+    a MODIFY something to change. With a broker named, its own required fields
+    too: Groww needs product_type on create, the segment on modify, cancel and
+    get (it routes by segment), and a GTT modify that changes the order needs
+    the order's side.
+
+    Why:
+    A request without a required field is rejected by the broker, after the
+    rest of a batch may already have gone out. ordspec never fills a field the
+    author did not write, except the documented defaults (exchange NSE,
+    validity DAY, segment from the symbol).
+
+    Example:
+    OCO SELL 75 NIFTY25OCT24000CE target 120.5 sl 95
+    # with --broker groww: error: Groww needs `product` for create OCO
+
+    Source:
+    groww-smart-orders-rest.txt (request schemas, * required parameters;
+    "order.transaction_type: required but not modifiable"); DESIGN.md (the
+    meaning of the pieces); codifi-sip-orders.txt; smallcase-gateway-transactions.txt.
+    """
+    yield from _missing_parts(stmt)
+    if ctx.broker is not None and ctx.broker.supports(stmt.verb, stmt.kind.value):
+        yield from _broker_parts(stmt, ctx.broker)
+
+
+_NEEDS_PRICE = ("LIMIT", "SL")
+_NO_PRICE = ("MARKET", "SL_M")
+_ROLE = {"entry": "order", "target": "target leg", "sl": "stop-loss leg"}
+
+
+@rule("OS103", "missing-price", summary="A LIMIT or SL order without its limit price, or a GTT without its order")
+def missing_price(stmt, ctx):
+    """
+    What:
+    LIMIT and SL orders need a limit price. A GTT needs `limit PRICE` or
+    `market` for the order its trigger places. In the DSL a leg's type follows
+    from its words (a leg with `limit` is LIMIT or SL); in YAML an
+    `order_type:` written out must come with `limit:` where it needs one.
+
+    Why:
+    A LIMIT order without a price is rejected by the broker (Groww:
+    "order.price required if order.order_type is LIMIT or SL").
+
+    Example:
+    GTT BUY 10 TCS trigger 3985 down product CNC
+    # error: this GTT places no order: write `limit PRICE` or `market`
+
+    Source:
+    groww-smart-orders-rest.txt (order.price, target.price, stop_loss.price);
+    indstocks-smart-orders.txt ("Stop-Loss and Target Legs Require a Limit Price").
+    """
+    if stmt.verb == "CREATE" and stmt.kind.value == "GTT" and stmt.entry is not None:
+        entry = stmt.entry
+        if entry.order_type is None and entry.trigger is not None and "entry.price" not in stmt.invalid:
+            yield entry.trigger, "this GTT places no order when it triggers", "write `limit PRICE` or `market` after the trigger"
+    for leg in stmt.legs():
+        kind = leg.order_type
+        if kind is not None and kind.value in _NEEDS_PRICE and leg.price is None and f"{leg.role}.price" not in stmt.invalid:
+            yield kind, f"a {kind.value} {_ROLE[leg.role]} needs a limit price", "add `limit PRICE`"
+
+
+@rule("OS104", "unexpected-price", summary="A MARKET or SL_M order given a limit price")
+def unexpected_price(stmt, ctx):
+    """
+    What:
+    MARKET and SL_M orders take no limit price: `market limit 4000`, or a YAML
+    leg with `order_type: SL_M` and a `limit`.
+
+    Why:
+    Either the price or the order type is a mistake, and which one decides
+    what fills. Groww sends `"price": null` for MARKET and SL_M.
+
+    Example:
+    GTT SELL 10 TCS trigger 4100 up market limit 4090 product CNC
+    # error: a MARKET order takes no limit price
+
+    Source:
+    groww-smart-orders-rest.txt ("order.price: set to null for MARKET/SL_M").
+    """
+    for leg in stmt.legs():
+        kind = leg.order_type
+        if kind is not None and kind.value in _NO_PRICE and leg.price is not None:
+            yield leg.price, f"a {kind.value} {_ROLE[leg.role]} takes no limit price", "drop the `limit`, or make it a limit order"
+
+
+def _exit_side(stmt) -> str | None:
+    """The side of the legs: an OCO's own side; the opposite of a BRACKET's or GTT's entry."""
+    if stmt.side is None:
+        return None
+    if stmt.kind.value == "OCO":
+        return stmt.side.value
+    return "SELL" if stmt.side.value == "BUY" else "BUY"
+
+
+@rule("OS105", "leg-order", summary="Target, stop-loss, limit and trigger prices in an order that cannot work")
+def leg_order(stmt, ctx):
+    """
+    What:
+    For legs that SELL (exiting a long, or an OCO SELL): the target triggers
+    above the stop-loss; a stop-loss limit is at or below its trigger; a
+    target limit is at or above its trigger. Legs that BUY mirror this. A
+    BRACKET's stop-loss triggers on the losing side of its entry price and its
+    target on the winning side. Brokers that document strict inequalities
+    (INDstocks) get them; elsewhere an equal price is allowed.
+
+    Why:
+    A stop-loss above the target (for a long) fires at once or never; a SELL
+    stop-loss limit above its trigger never fills when the price falls
+    through. These orders pass a broker's form and lose money.
+
+    Example:
+    OCO SELL 75 NIFTY25OCT24000CE target 95 sl 120.5 product MIS
+    # error: the target (95) must trigger above the stop-loss (120.5) for legs that SELL
+
+    Source:
+    market-facts.md ("Stop-loss trigger vs limit": SELL trigger >= limit, BUY
+    trigger <= limit; equality per broker); groww-smart-orders-rest.txt (OCO
+    target/stop_loss; the leg directions derive from the position);
+    indstocks-smart-orders.txt (MaxSlTriggerPrice, MaxSlLimitPrice,
+    MinTgtTriggerPrice, MinTgtLimitPrice).
+    """
+    side = _exit_side(stmt)
+    if side is None:
+        return
+    broker = ctx.broker
+    strict = bool(broker and broker.table.get("leg_order_strict"))
+    up = side == "SELL"  # legs that sell take profit above and cut losses below
+    target, sl, entry = stmt.target, stmt.sl, stmt.entry
+
+    def value(field):
+        return None if field is None else field.value
+
+    t_trig, s_trig = value(target and target.trigger), value(sl and sl.trigger)
+    if t_trig is not None and s_trig is not None and (t_trig <= s_trig if up else t_trig >= s_trig):
+        where = "above" if up else "below"
+        yield target.trigger, f"the target ({t_trig}) must trigger {where} the stop-loss ({s_trig}) for legs that {side}"
+
+    def worse(limit, trigger, below: bool) -> bool:
+        if below:
+            return limit > trigger or (strict and limit == trigger)
+        return limit < trigger or (strict and limit == trigger)
+
+    if sl is not None and sl.trigger is not None and sl.price is not None:
+        if worse(sl.price.value, sl.trigger.value, below=up):
+            rel = ("below" if up else "above") + ("" if strict else " or at")
+            yield sl.price, f"a {side} stop-loss limit ({sl.price.value}) must be {rel} its trigger ({sl.trigger.value}){ctx.named('sl_limit')}"
+    if target is not None and target.trigger is not None and target.price is not None:
+        if worse(target.price.value, target.trigger.value, below=not up):
+            rel = ("above" if up else "below") + ("" if strict else " or at")
+            yield target.price, f"a {side} target limit ({target.price.value}) must be {rel} its trigger ({target.trigger.value}){ctx.named('tgt_limit')}"
+    if stmt.kind.value == "BRACKET" and entry is not None:
+        ref = entry.price or entry.trigger
+        if ref is not None:
+            if s_trig is not None and (s_trig >= ref.value if up else s_trig <= ref.value):
+                where = "below" if up else "above"
+                yield sl.trigger, f"the stop-loss ({s_trig}) must trigger {where} the entry price ({ref.value}){ctx.named('sl_trigger')}"
+            if t_trig is not None and (t_trig <= ref.value if up else t_trig >= ref.value):
+                where = "above" if up else "below"
+                yield target.trigger, f"the target ({t_trig}) must trigger {where} the entry price ({ref.value}){ctx.named('tgt_trigger')}"
+
+
+@rule("OS106", "oco-quantity", summary="An OCO for more than the position it protects")
+def oco_quantity(stmt, ctx):
+    """
+    What:
+    An OCO's quantity must be at most the absolute net position it exits
+    (`position N`; when omitted, the position is +qty for SELL and -qty for
+    BUY, so it always fits). A zero position has nothing to protect.
+
+    Why:
+    Groww: "quantity must be <= abs(net_position_quantity)". An exit larger
+    than the position would open a new one in the other direction.
+
+    Example:
+    OCO SELL 150 NIFTY25OCT24000CE target 120.5 sl 95 position 75 product MIS
+    # error: quantity 150 is more than the position of 75 it protects
+
+    Source:
+    groww-smart-orders-rest.txt (Create OCO: quantity, net_position_quantity; Notes; Quick Tips).
+    """
+    if stmt.verb != "CREATE" or stmt.kind.value != "OCO" or stmt.qty is None:
+        return
+    position = stmt.options.get("position")
+    if position is None:
+        return
+    if position.value == 0:
+        yield position, "position 0: an OCO exits a position, and there is none", "write the net position the OCO protects"
+    elif stmt.qty.value > abs(position.value):
+        yield stmt.qty, f"quantity {stmt.qty.value} is more than the position of {abs(position.value)} it protects", f"use a quantity of at most {abs(position.value)}"
+
+
+@rule("OS107", "oco-direction", summary="An OCO whose side does not exit its position")
+def oco_direction(stmt, ctx):
+    """
+    What:
+    An OCO SELL exits a long position (position above zero); an OCO BUY exits
+    a short one (position below zero).
+
+    Why:
+    Groww derives the leg directions from the net position; a side that does
+    not match it would add to the position instead of protecting it.
+
+    Example:
+    OCO SELL 75 NIFTY25OCT24000CE target 120.5 sl 95 position -75 product MIS
+    # error: a SELL OCO exits a long position, but the position is -75
+
+    Source:
+    groww-smart-orders-rest.txt (transaction_type: "Direction of protection/exit
+    for your position"; "The leg directions are derived from your net position").
+    """
+    if stmt.verb != "CREATE" or stmt.kind.value != "OCO" or stmt.side is None:
+        return
+    position = stmt.options.get("position")
+    if position is None or position.value == 0:
+        return
+    side = stmt.side.value
+    if side == "SELL" and position.value < 0:
+        yield stmt.side, f"a SELL OCO exits a long position, but the position is {position.value}", "use BUY to exit a short position"
+    elif side == "BUY" and position.value > 0:
+        yield stmt.side, f"a BUY OCO exits a short position, but the position is {position.value}", "use SELL to exit a long position"
+
+
+@rule("OS108", "date-order", summary="A SIP that starts before it is registered")
+def date_order(stmt, ctx):
+    """
+    What:
+    A SIP's start date must not be before its registration date (`registered`,
+    by default the --as-of day).
+
+    Why:
+    A plan cannot run before it exists; Codifi's own example registers on
+    19-05-2025 and starts on 19-06-2025.
+
+    Example:
+    SIP BUY 1 TCS-EQ daily start 2025-05-01 installments 1 name AD product CNC token 11536 registered 2025-05-19
+    # error: the SIP starts (2025-05-01) before it is registered (2025-05-19)
+
+    Source:
+    codifi-sip-orders.txt (SIP Execute: regDate, startDate).
+    """
+    start = stmt.options.get("start")
+    registered = stmt.options.get("registered")
+    if start is None or stmt.kind.value != "SIP" or (registered is None and stmt.verb != "CREATE"):
+        return
+    day = registered.value if registered is not None else ctx.as_of
+    if start.value < day:
+        what = f"is registered ({day})" if registered is not None else f"is registered (today, {day})"
+        yield start, f"the SIP starts ({start.value}) before it {what}", "start on or after the registration date"

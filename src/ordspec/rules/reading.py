@@ -1,0 +1,276 @@
+"""Rules the front ends report while reading a file, and checks on plain values."""
+
+from __future__ import annotations
+
+from ordspec.rules.registry import declare, rule
+
+declare(
+    "OS001",
+    "syntax",
+    summary="The line is not a statement of the order language",
+    doc="""
+    What:
+    A line (or YAML item) that the grammar does not accept: a missing piece,
+    an unknown word, a word in the wrong place, an unterminated string, or a
+    YAML document that is not an order file.
+
+    Why:
+    ordspec never guesses what a malformed order means; it says what it
+    expected at the exact column, in words a trader reads (a price, a
+    quantity, BUY or SELL), not parser token names.
+
+    Example:
+    OCO SELL 50 NIFTY25OCT24000CE taget 120.5 sl 95
+    # error: unknown word `taget` ... did you mean `target`?
+
+    Source:
+    ordspec policy; the language is defined in ordspec/grammar/ordspec.lark
+    and DESIGN.md ("The language - the spine").
+    """,
+)
+
+declare(
+    "OS002",
+    "encoding",
+    summary="The file is not UTF-8 text",
+    doc="""
+    What:
+    A file with a NUL byte (binary) or bytes that are not UTF-8. The
+    diagnostic points at the line of the first bad byte.
+
+    Why:
+    A symbol or a price read through the wrong encoding is a different order.
+    ordspec reads UTF-8 (with or without a byte-order mark) and nothing else.
+
+    Example:
+    A file saved as Latin-1 with `notes "café"` fails at that line.
+
+    Source:
+    ordspec policy.
+    """,
+)
+
+declare(
+    "OS003",
+    "unsafe-yaml",
+    summary="YAML that ordspec refuses to load: tags, alias bombs, deep nesting, huge files",
+    doc="""
+    What:
+    A YAML order file that uses a tag (`!!python/object`, `!custom`), whose
+    aliases would expand past a budget (the "billion laughs" attack), that
+    nests deeper than 64 levels, or that is larger than 64 MiB.
+
+    Why:
+    Order files come from repositories and pull requests. Loading one must be
+    safe and fast whatever it holds: ordspec composes YAML without
+    constructing objects and refuses what could exhaust memory or time.
+
+    Example:
+    a: &a ["x","x","x","x","x","x","x","x","x"]
+    b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+    # ... nine levels deep: refused before it is expanded.
+
+    Source:
+    ordspec policy (YAML 1.1 aliases; PyYAML composes without constructing).
+    """,
+)
+
+declare(
+    "OS004",
+    "bad-number",
+    summary="A price or quantity that is not a plain decimal or whole number",
+    doc="""
+    What:
+    Prices are plain decimals (120.50), quantities whole numbers (75).
+    Exponents (3.9e3), thousands separators (1,000), a leading or trailing
+    point (.5, 5.) and fractional quantities are refused, with the plain form
+    to write instead. Prices have at most 12 digits before the point and 8
+    after.
+
+    Why:
+    ordspec keeps prices as exact decimals from the file to the request and
+    never rounds. A number it would have to reinterpret is a question for the
+    author, not a guess.
+
+    Example:
+    GTT BUY 10 TCS trigger 3.9e3 down limit 3990 product CNC
+    # error: `3.9e3` is not a plain decimal price; help: write 3900
+
+    Source:
+    DESIGN.md: "numbers are plain decimals (never floats inside: Decimal end to end)".
+    """,
+)
+
+declare(
+    "OS005",
+    "bad-value",
+    summary="An option value that is not one of the words or formats it takes",
+    doc="""
+    What:
+    product is CNC, MIS or NRML; segment CASH, FNO, COMMODITY or CURRENCY;
+    exchange NSE, BSE or MCX; validity DAY or IOC; dates are YYYY-MM-DD and
+    list times YYYY-MM-DDThh:mm:ss; `security` and `token` are numbers; a
+    `broker` line names a broker ordspec has. Words are case-insensitive.
+
+    Why:
+    Each back end maps these neutral words to its broker's own; a word
+    outside the vocabulary has no mapping.
+
+    Example:
+    GTT BUY 10 TCS trigger 3985 down limit 3990 product CNCC
+    # error: `CNCC` is not a product; help: did you mean CNC?
+
+    Source:
+    DESIGN.md ("The neutral vocabulary is product CNC|MIS|NRML, segment
+    CASH|FNO|COMMODITY|CURRENCY, exchange NSE|BSE|..."); the broker documents
+    for the list status words and date formats.
+    """,
+)
+
+declare(
+    "OS006",
+    "duplicate-option",
+    summary="An option, leg or price written twice on one statement",
+    doc="""
+    What:
+    `product` twice, two `target` legs, two `limit` prices for one leg, two
+    trigger directions, a second `broker` line in a file.
+
+    Why:
+    Which one wins would be a guess; the two may be a copy-paste mistake that
+    changes the order.
+
+    Example:
+    OCO SELL 75 NIFTY25OCT24000CE target 120 target 125 sl 95 product MIS
+    # error: a second `target` leg
+
+    Source:
+    ordspec policy.
+    """,
+)
+
+declare(
+    "OS007",
+    "misplaced-option",
+    summary="An option or leg that does not apply to this kind of statement",
+    doc="""
+    What:
+    Each option applies to some statements only: `page` to LIST, `position`
+    to OCO, `notes` to SMALLCASE, `trigger` to GTT and BRACKET, a `limit`
+    must follow the leg or entry it prices. A `default` line can set product,
+    exchange, validity, segment and registered only.
+
+    Why:
+    An option that cannot reach the request would be silently dropped; the
+    author meant something by it.
+
+    Example:
+    OCO SELL 75 NIFTY25OCT24000CE limit 121 target 120.5 sl 95 product MIS
+    # error: `limit` does not price anything here: an OCO order has no entry order
+
+    Source:
+    ordspec policy; the option table is ordspec/language.py.
+    """,
+)
+
+declare(
+    "OS008",
+    "broker-mismatch",
+    summary="A file's `broker` line names another broker than --broker",
+    doc="""
+    What:
+    A file that says `broker groww` linted or compiled with `--broker
+    indstocks`.
+
+    Why:
+    The file was written for one broker's rules and requests; checking or
+    sending it as another's is almost certainly a mistake.
+
+    Example:
+    broker groww
+    # ordspec compile orders.ord --broker indstocks -> error at the broker line
+
+    Source:
+    ordspec policy.
+    """,
+)
+
+
+@rule("OS102", "not-positive", summary="A quantity, price or installment count that is not above zero")
+def not_positive(stmt, ctx):
+    """
+    What:
+    Quantities and prices must be above zero; a SIP needs at least one
+    installment. (`position` may be negative: a short position.)
+
+    Why:
+    No exchange accepts a zero or negative quantity or price; INDstocks
+    documents it as QtyMustBeAboveZero, LimitPriceMustBeAboveZero and
+    TriggerPriceMustBeAboveZero.
+
+    Example:
+    GTT BUY 0 TCS trigger 3985 down limit 3990 product CNC
+    # error: quantity 0 is not above zero
+
+    Source:
+    indstocks-smart-orders.txt, Validations; codifi-sip-orders.txt (endPeriod:
+    number of SIP cycles).
+    """
+    for field in [stmt.qty] + [s.qty for s in stmt.scrips]:
+        if field is not None and field.value <= 0:
+            yield field, f"quantity {field.value} is not above zero"
+    for field in [stmt.amount] + [s.amount for s in stmt.scrips]:
+        if field is not None and field.value <= 0:
+            yield field, f"amount {field.value} is not above zero"
+    for leg, what, field in stmt.prices():
+        if field.value <= 0:
+            yield field, f"{'trigger' if what == 'trigger' else 'limit'} price {field.value} is not above zero"
+    installments = stmt.options.get("installments")
+    if installments is not None and installments.value < 1:
+        yield installments, f"{installments.value} installments: a SIP needs at least one"
+
+
+declare(
+    "OS009",
+    "instrument-data",
+    severity="warning",
+    summary="A row of the --instruments file that ordspec could not read",
+    doc="""
+    What:
+    A row of Groww's instrument CSV with too few columns or an unreadable
+    lot_size, tick_size, freeze_quantity, expiry_date or strike_price. The
+    row is skipped; the first twenty are reported at their CSV line.
+
+    Why:
+    A contract whose row is skipped is checked against the bundled tables (or
+    not at all); silently skipping it would hide that.
+
+    Example:
+    NSE,35001,NIFTY25OCT24000CE,...,lot_size=seventy-five,...
+    # warning: row skipped: unreadable value
+
+    Source:
+    market-facts.md (Groww instrument master CSV columns).
+    """,
+)
+
+declare(
+    "OS999",
+    "internal-error",
+    summary="ordspec failed while checking a statement: a bug to report",
+    doc="""
+    What:
+    A rule raised an exception on a statement. The rest of the run goes on;
+    the statement counts as failed, so nothing is compiled or sent.
+
+    Why:
+    A bug in one rule must not cost the user the other diagnostics, nor let an
+    unchecked order through.
+
+    Example:
+    (none: every occurrence is a bug in ordspec)
+
+    Source:
+    ordspec policy.
+    """,
+)

@@ -1,0 +1,192 @@
+"""Rules on request parameters: reference ids, list windows and pages, notes."""
+
+from __future__ import annotations
+
+import re
+
+from ordspec.rules.registry import rule
+
+_REF_CHARS = re.compile(r"[A-Za-z0-9-]+")
+
+
+@rule("OS304", "reference-id", summary="A `ref` that is not 8-20 letters and digits with at most two hyphens", brokers=("groww",))
+def reference_id(stmt, ctx):
+    """
+    What:
+    Groww's reference_id is "a user-provided alphanumeric string (8-20
+    characters) ... with at most two hyphens (-) allowed". An order without
+    `ref` gets one derived from its content (os- and 16 letters and digits),
+    which always fits.
+
+    Why:
+    The reference id is Groww's idempotency key; a malformed one is rejected,
+    and dispatch relies on it to never place an order twice.
+
+    Example:
+    GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref my_ref_1
+    # error: ref `my_ref_1` has `_`: Groww takes letters, digits and hyphens
+
+    Source:
+    groww-smart-orders-rest.txt and groww-smart-orders-python-sdk.txt (reference_id).
+    """
+    ref = stmt.options.get("ref")
+    if ref is None or ctx.broker is None:
+        return
+    spec = ctx.broker.table.get("reference_id")
+    if not spec:
+        return
+    text = ref.value
+    low, high, hyphens = spec["min"], spec["max"], spec["max_hyphens"]
+    if not _REF_CHARS.fullmatch(text):
+        bad = sorted({c for c in text if not (c.isascii() and (c.isalnum() or c == "-"))})
+        yield ref, f"ref `{text}` has {' '.join(f'`{c}`' for c in bad)}: {ctx.broker.title} takes letters, digits and hyphens"
+    elif not low <= len(text) <= high:
+        yield ref, f"ref `{text}` is {len(text)} characters long: {ctx.broker.title} takes {low} to {high}"
+    elif text.count("-") > hyphens:
+        yield ref, f"ref `{text}` has {text.count('-')} hyphens: {ctx.broker.title} takes at most {hyphens}"
+
+
+@rule("OS305", "duplicate-reference", summary="Two orders with one reference id, in any files of one run", scope="run")
+def duplicate_reference(keys, ctx):
+    """
+    What:
+    Each order's idempotency key (its `ref`, or the id derived from its
+    content for brokers that need one) must be unique across every file
+    linted or compiled together. Two identical orders in one file get distinct
+    derived ids; identical orders in two files would derive the same one.
+
+    Why:
+    The broker treats a repeated reference id as the same order (Groww
+    answers GA007 "duplicate order reference id"), so the second order would
+    never be placed, and dispatch would report it as already there.
+
+    Example:
+    GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref tcs-dip-001
+    GTT BUY 10 TCS trigger 3900 down limit 3905 product CNC ref tcs-dip-001
+    # error: reference id tcs-dip-001 is already used at orders.ord:1
+
+    Source:
+    groww-smart-orders-rest.txt ("reference_id ... serves as an idempotency
+    key"; "Use a unique reference_id per new smart order to avoid accidental
+    duplicates"); market-facts.md (GA007 duplicate order reference id).
+    """
+    first: dict[str, tuple] = {}
+    for key, derived, file, span in keys:
+        seen = first.get(key)
+        if seen is None:
+            first[key] = (file, span, derived)
+            continue
+        where = f"{seen[0]}:{seen[1].line}"
+        if derived:
+            yield file, span, f"this order is identical to the one at {where} and derives the same reference id {key}", "give one of them its own `ref`"
+        else:
+            yield file, span, f"reference id {key} is already used at {where}", "every order needs its own `ref`"
+
+
+def _months_later(start, months: int):
+    month = start.month - 1 + months
+    year, month = start.year + month // 12, month % 12 + 1
+    day = start.day
+    while True:  # clamp 31 January + 1 month to the end of February
+        try:
+            return start.replace(year=year, month=month, day=day)
+        except ValueError:
+            day -= 1
+
+
+@rule("OS306", "list-window", summary="A LIST time window that ends before it starts or spans more than a month", brokers=("groww",))
+def list_window(stmt, ctx):
+    """
+    What:
+    `to` must not be before `from`, and the window must not be longer than
+    one calendar month (16 January to 16 February at most). A missing `from`
+    is the start of the --as-of day and a missing `to` the start of the next
+    day, as Groww's server defaults are.
+
+    Why:
+    Groww rejects such a list request: "end_date_time must not be before
+    start_date_time"; "Date range ... must not exceed one month".
+
+    Example:
+    LIST OCO segment FNO from 2025-01-16T09:15:00 to 2025-03-01T00:00:00
+    # error: the window from 2025-01-16T09:15:00 to 2025-03-01T00:00:00 is longer than one month
+
+    Source:
+    groww-smart-orders-rest.txt and groww-smart-orders-python-sdk.txt (List
+    Smart Orders: start_date_time, end_date_time, Validations).
+    """
+    if stmt.verb != "LIST" or ctx.broker is None:
+        return
+    months = ctx.broker.table.get("list", {}).get("max_window_months")
+    if months is None:
+        return
+    from datetime import datetime, time, timedelta
+
+    given_from, given_to = stmt.options.get("from"), stmt.options.get("to")
+    if given_from is None and given_to is None:
+        return
+    start = given_from.value if given_from else datetime.combine(ctx.as_of, time())
+    end = given_to.value if given_to else datetime.combine(ctx.as_of + timedelta(days=1), time())
+    span = given_to or given_from
+    if end < start:
+        yield span, f"the window ends ({end.isoformat()}) before it starts ({start.isoformat()})", _default_note(given_from, given_to)
+    elif end > _months_later(start, months):
+        yield span, f"the window from {start.isoformat()} to {end.isoformat()} is longer than one month", _default_note(given_from, given_to)
+
+
+def _default_note(given_from, given_to) -> str | None:
+    if given_from is None:
+        return "without `from`, the window starts at the start of the --as-of day"
+    if given_to is None:
+        return "without `to`, the window ends at the start of the day after --as-of"
+    return None
+
+
+@rule("OS307", "page-range", summary="A LIST page outside 0-500 or page size outside 1-50", brokers=("groww",))
+def page_range(stmt, ctx):
+    """
+    What:
+    `page` counts from 0 and goes up to 500; `size` (page_size) is 1 to 50.
+
+    Why:
+    Groww rejects values outside its documented bounds.
+
+    Example:
+    LIST GTT segment CASH page 0 size 100
+    # error: page size 100 is outside 1-50
+
+    Source:
+    groww-smart-orders-rest.txt (page: "Min: 0, Max: 500"; page_size: "Min: 1, Max: 50").
+    """
+    if stmt.verb != "LIST" or ctx.broker is None:
+        return
+    bounds = ctx.broker.table.get("list", {})
+    for name, label in (("page", "page"), ("size", "page size")):
+        field = stmt.options.get(name)
+        if field is None or name not in bounds:
+            continue
+        low, high = bounds[name]
+        if not low <= field.value <= high:
+            yield field, f"{label} {field.value} is outside {low}-{high}"
+
+
+@rule("OS308", "notes-length", summary="smallcase notes longer than 256 characters")
+def notes_length(stmt, ctx):
+    """
+    What:
+    A SMALLCASE order's `notes` are at most 256 characters.
+
+    Why:
+    smallcase Gateway documents notes as an "upto 256 character long string
+    (optional) to tag order"; a longer one is rejected.
+
+    Example:
+    SMALLCASE BUY SCET_0010 notes "...300 characters..."
+    # error: notes are 300 characters long; smallcase takes at most 256
+
+    Source:
+    smallcase-gateway-transactions.txt (sample request bodies, "notes").
+    """
+    notes = stmt.options.get("notes")
+    if notes is not None and len(notes.value) > 256:
+        yield notes, f"notes are {len(notes.value)} characters long; smallcase takes at most 256"

@@ -1,0 +1,87 @@
+"""Source files and spans: where every IR node and diagnostic points."""
+
+from __future__ import annotations
+
+
+class Span:
+    """A range in one file: 1-based lines and columns, end column exclusive."""
+
+    __slots__ = ("line", "column", "end_line", "end_column")
+
+    def __init__(self, line: int, column: int, end_line: int, end_column: int):
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.line}:{self.column}-{self.end_line}:{self.end_column})"
+
+
+def cover(first: Span, last: Span) -> Span:
+    """The span from the start of `first` to the end of `last`."""
+    return Span(first.line, first.column, last.end_line, last.end_column)
+
+
+class SourceFile:
+    """A decoded file (or stdin) and its lines, for diagnostics to quote."""
+
+    __slots__ = ("name", "text", "_lines")
+
+    def __init__(self, name: str, text: str):
+        self.name = name  # as shown in diagnostics: the path given, or <stdin>
+        self.text = text
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = [line[:-1] if line.endswith("\r") else line for line in self.text.split("\n")]
+        return self._lines
+
+    def line(self, number: int) -> str:
+        lines = self.lines
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset in `text`."""
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+class NotText(Exception):
+    """A file that is binary or not UTF-8, with where the first bad byte is."""
+
+    def __init__(self, message: str, line: int, column: int):
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text (a byte-order mark is dropped), or NotText."""
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line, column = _byte_position(data, nul)
+        return _fail("this is a binary file (it has a NUL byte), not an order file", line, column)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        # e.start counts from after a byte-order mark, which the decoder consumed
+        start = e.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        line, column = _byte_position(data, start)
+        return _fail(f"this file is not UTF-8: byte 0x{data[start]:02x} cannot be read", line, column)
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    if line_start == 0 and data.startswith(b"\xef\xbb\xbf"):
+        line_start = 3  # the text starts after the byte-order mark
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _fail(message: str, line: int, column: int):
+    raise NotText(message, line, column)

@@ -1,0 +1,127 @@
+"""Reading the words of a statement as values: decimals, whole numbers, dates, words.
+
+Each reader returns (value, None) or (None, Problem). A problem names the rule
+it breaks and says what to write instead; nothing is rounded or guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from ordspec.language import OPTIONS
+
+_PLAIN = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
+_DIGITS = re.compile(r"[0-9]+")
+MAX_INTEGER_DIGITS = 12  # no price or quantity is near a lakh crore
+MAX_PLACES = 8
+
+
+class Problem:
+    __slots__ = ("rule", "message", "help")
+
+    def __init__(self, rule: str, message: str, help: str | None = None):
+        self.rule = rule
+        self.message = message
+        self.help = help
+
+
+def _plain_form(text: str) -> str | None:
+    """What a number-like word would be as a plain decimal, if it is one."""
+    candidate = text.replace(",", "").replace("_", "")
+    try:
+        number = Decimal(candidate)
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    plain = format(number, "f")
+    return plain if _PLAIN.fullmatch(plain) else None
+
+
+def decimal(text: str, what: str = "price"):
+    if not _PLAIN.fullmatch(text):
+        plain = _plain_form(text)
+        if plain is not None and plain != text:
+            return None, Problem("bad-number", f"`{text}` is not a plain decimal {what}", f"write {plain}")
+        return None, Problem("bad-number", f"`{text}` is not a {what}", f"write a plain decimal such as 120.50")
+    whole, _, places = text.lstrip("+-").partition(".")
+    if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS or len(places) > MAX_PLACES:
+        return None, Problem(
+            "bad-number",
+            f"`{text}` is out of range for a {what}",
+            f"prices have at most {MAX_INTEGER_DIGITS} digits before the point and {MAX_PLACES} after",
+        )
+    return Decimal(text), None
+
+
+def integer(text: str, what: str = "quantity"):
+    if _INTEGER.fullmatch(text):
+        if len(text.lstrip("+-").lstrip("0")) > MAX_INTEGER_DIGITS:
+            return None, Problem("bad-number", f"`{text}` is out of range for a {what}")
+        return int(text), None
+    plain = _plain_form(text)
+    if plain is not None and _INTEGER.fullmatch(plain):
+        return None, Problem("bad-number", f"`{text}` is not a plain whole number", f"write {plain}")
+    return None, Problem("bad-number", f"`{text}` is not a whole number: a {what} is counted in units")
+
+
+def calendar_date(text: str):
+    if _DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text), None
+        except ValueError:
+            pass
+        return None, Problem("bad-value", f"`{text}` is not a calendar date")
+    return None, Problem("bad-value", f"`{text}` is not a date", "write YYYY-MM-DD, such as 2025-06-19")
+
+
+def date_time(text: str):
+    if _DATETIME.fullmatch(text):
+        try:
+            return datetime.fromisoformat(text), None
+        except ValueError:
+            pass
+        return None, Problem("bad-value", f"`{text}` is not a valid date and time")
+    return None, Problem("bad-value", f"`{text}` is not a date and time", "write YYYY-MM-DDThh:mm:ss, such as 2025-01-16T09:15:00")
+
+
+def suggest(word: str, choices) -> str | None:
+    """The closest choice to a misspelt word, if one is close."""
+    from difflib import get_close_matches  # only on the error path
+
+    found = get_close_matches(word.upper(), [c.upper() for c in choices], n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def enum(text: str, choices: tuple, what: str):
+    upper = text.upper()
+    if upper in choices:
+        return upper, None
+    hint = suggest(text, choices)
+    help = f"did you mean {hint}?" if hint else None
+    return None, Problem("bad-value", f"`{text}` is not a {what}: expected {', '.join(choices)}", help)
+
+
+def option(name: str, text: str):
+    """Read the value of option `name` (see language.OPTIONS)."""
+    kind, choices, _ = OPTIONS[name]
+    if kind == "enum":
+        return enum(text, choices, name)
+    if kind == "quantity":
+        return integer(text)
+    if kind in ("position", "integer", "count"):
+        return integer(text, name)
+    if kind == "digits":
+        if _DIGITS.fullmatch(text):
+            return text, None
+        return None, Problem("bad-value", f"`{text}` is not a {name}: it is a number such as 51011")
+    if kind == "date":
+        return calendar_date(text)
+    if kind == "datetime":
+        return date_time(text)
+    return text, None  # word, text
