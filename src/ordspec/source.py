@@ -66,11 +66,11 @@ def decode(data: bytes) -> str:
     if nul >= 0:
         line, column = _byte_position(data, nul)
         return _fail("this is a binary file (it has a NUL byte), not an order file", line, column)
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        return data.decode("utf-8-sig")
+        return data[bom:].decode("utf-8") if bom else data.decode("utf-8")
     except UnicodeDecodeError as e:
-        # e.start counts from after a byte-order mark, which the decoder consumed
-        start = e.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        start = e.start + bom
         line, column = _byte_position(data, start)
         return _fail(f"this file is not UTF-8: byte 0x{data[start]:02x} cannot be read", line, column)
 

@@ -6,19 +6,33 @@ it breaks and says what to write instead; nothing is rounded or guessed.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from ordspec.language import OPTIONS
 
-_PLAIN = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
-_DIGITS = re.compile(r"[0-9]+")
 MAX_INTEGER_DIGITS = 12  # no price or quantity is near a lakh crore
 MAX_PLACES = 8
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() alone also takes other scripts' digits and superscripts."""
+    return text.isdigit() and text.isascii()
+
+
+def is_integer(text: str) -> bool:
+    return _digits(text[1:] if text[:1] in "+-" else text)
+
+
+def is_plain(text: str) -> bool:
+    """[+-]?digits(.digits)?"""
+    whole, dot, places = (text[1:] if text[:1] in "+-" else text).partition(".")
+    return _digits(whole) and (not dot or _digits(places))
+
+
+def _shaped(text: str, shape: str) -> bool:
+    """Whether text has digits where `shape` has 9 and the same other characters."""
+    return len(text) == len(shape) and all(c.isdigit() and c.isascii() if s == "9" else c == s for c, s in zip(text, shape))
 
 
 class Problem:
@@ -40,11 +54,11 @@ def _plain_form(text: str) -> str | None:
     if not number.is_finite():
         return None
     plain = format(number, "f")
-    return plain if _PLAIN.fullmatch(plain) else None
+    return plain if is_plain(plain) else None
 
 
 def decimal(text: str, what: str = "price"):
-    if not _PLAIN.fullmatch(text):
+    if not is_plain(text):
         plain = _plain_form(text)
         if plain is not None and plain != text:
             return None, Problem("bad-number", f"`{text}` is not a plain decimal {what}", f"write {plain}")
@@ -60,18 +74,18 @@ def decimal(text: str, what: str = "price"):
 
 
 def integer(text: str, what: str = "quantity"):
-    if _INTEGER.fullmatch(text):
+    if is_integer(text):
         if len(text.lstrip("+-").lstrip("0")) > MAX_INTEGER_DIGITS:
             return None, Problem("bad-number", f"`{text}` is out of range for a {what}")
         return int(text), None
     plain = _plain_form(text)
-    if plain is not None and _INTEGER.fullmatch(plain):
+    if plain is not None and is_integer(plain):
         return None, Problem("bad-number", f"`{text}` is not a plain whole number", f"write {plain}")
     return None, Problem("bad-number", f"`{text}` is not a whole number: a {what} is counted in units")
 
 
 def calendar_date(text: str):
-    if _DATE.fullmatch(text):
+    if _shaped(text, "9999-99-99"):
         try:
             return date.fromisoformat(text), None
         except ValueError:
@@ -81,7 +95,7 @@ def calendar_date(text: str):
 
 
 def date_time(text: str):
-    if _DATETIME.fullmatch(text):
+    if _shaped(text, "9999-99-99T99:99:99"):
         try:
             return datetime.fromisoformat(text), None
         except ValueError:
@@ -117,7 +131,7 @@ def option(name: str, text: str):
     if kind in ("position", "integer", "count"):
         return integer(text, name)
     if kind == "digits":
-        if _DIGITS.fullmatch(text):
+        if _digits(text):
             return text, None
         return None, Problem("bad-value", f"`{text}` is not a {name}: it is a number such as 51011")
     if kind == "date":

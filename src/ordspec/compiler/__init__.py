@@ -10,17 +10,18 @@ the exact HTTP requests the broker documents.
 from __future__ import annotations
 
 import json
+import os
 from importlib import import_module
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = os.path.dirname(os.path.abspath(__file__))
 BROKERS = ("groww",)
 
 
 class Broker:
     def __init__(self, name: str):
         self.name = name
-        self.table: dict = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
+        with open(os.path.join(HERE, f"{name}.json"), encoding="utf-8") as f:
+            self.table: dict = json.load(f)
         self.title: str = self.table["title"]
         self._module = None
 

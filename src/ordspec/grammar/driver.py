@@ -12,13 +12,13 @@ is an unknown word here where Lark would read `sl` and then `95`.
 from __future__ import annotations
 
 import json
+import os
 import re
-from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
+_HERE = os.path.dirname(os.path.abspath(__file__))
 # A string (maybe unterminated), a comment, or a word; blanks fall between.
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#.*|[^\s"#]+')
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_STRING = r'"(?:[^"\\\n]|\\.)*"'
 
 
 class Token:
@@ -92,8 +92,10 @@ def tables() -> Tables:
     """Load the committed tables; rebuild with Lark if the grammar changed."""
     global _tables
     if _tables is None:
-        grammar = (_HERE / "ordspec.lark").read_text(encoding="utf-8")
-        data = json.loads((_HERE / "tables.json").read_text(encoding="utf-8"))
+        with open(os.path.join(_HERE, "ordspec.lark"), encoding="utf-8") as f:
+            grammar = f.read()
+        with open(os.path.join(_HERE, "tables.json"), encoding="utf-8") as f:
+            data = json.load(f)
         if data.get("grammar") != grammar:
             from ordspec.grammar.build import build
 
@@ -158,7 +160,7 @@ def parse_line(line: str, start: str = "statement"):
         column = offset + 1
         if text[0] == '"':
             kind = "STRING"
-            if not _STRING.fullmatch(text):
+            if not re.fullmatch(_STRING, text):
                 raise ParseError(Token("STRING", text, column, column + len(text)), ["STRING"], previous, True)
         else:
             kind = t.words[state].get(text.lower()) or t.free[state] or "?"

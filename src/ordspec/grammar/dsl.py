@@ -6,7 +6,7 @@ from ordspec.grammar import driver
 from ordspec.grammar.assemble import Assembler
 from ordspec.grammar.messages import explain
 from ordspec.ir import CREATE, Field
-from ordspec.source import SourceFile, Span
+from ordspec.source import SourceFile, Span, cover
 
 MAX_LINE = 4096  # no statement is longer; a longer line is refused, not parsed
 
@@ -23,8 +23,9 @@ class Parsed:
         self.broker: Field | None = None  # a `broker NAME` line
 
 
-def _span(line: int, token) -> Span:
-    return Span(line, token.column, line, token.end_column)
+def on_line(number: int):
+    """Spans of tokens on line `number` of a .ord file."""
+    return lambda token: Span(number, token.column, number, token.end_column)
 
 
 def _text(token) -> str:
@@ -46,33 +47,39 @@ def parse(source: SourceFile) -> Parsed:
                 "is this an order file?",
             )
             continue
+        span_of = on_line(number)
         try:
             node = driver.parse_line(line)
         except driver.ParseError as error:
-            message, help = explain(error, driver.tables().keyword_names)
-            token = error.token
-            if token.type == "$END":
-                column = error.previous.end_column if error.previous else 1
-                span = Span(number, column, number, column + 1)
-            else:
-                span = _span(number, token)
-            build.report("syntax", span, message, help)
+            syntax_error(build, error, span_of)
             continue
         if node is None:
             continue
         rule = node.rule
         if rule == "default":
-            name, value = node.children
-            build.default(defaults, name.value, _text(value), _span(number, name), _span(number, value))
+            _, name, value = node.children
+            build.default(defaults, name.value, _text(value), span_of(name), span_of(value))
         elif rule == "broker":
             word, name = node.children
-            _broker(build, parsed, name.value, _span(number, name))
+            broker_line(build, parsed, name.value, span_of(name))
         else:
-            parsed.statements.append(_statement(build, node, number, defaults))
+            parsed.statements.append(statement(build, node, span_of, defaults))
     return parsed
 
 
-def _broker(build: Assembler, parsed: Parsed, name: str, span: Span) -> None:
+def syntax_error(build: Assembler, error, span_of) -> None:
+    """Report a driver.ParseError at the right place."""
+    message, help = explain(error, driver.tables().keyword_names)
+    token = error.token
+    if token.type == "$END":
+        at = span_of(error.previous) if error.previous else span_of(driver.Token("$END", "", 1, 1))
+        span = Span(at.end_line, at.end_column, at.end_line, at.end_column + 1)
+    else:
+        span = span_of(token)
+    build.report("syntax", span, message, help)
+
+
+def broker_line(build: Assembler, parsed: Parsed, name: str, span: Span) -> None:
     from ordspec.compiler import BROKERS
 
     if parsed.broker is not None:
@@ -83,35 +90,36 @@ def _broker(build: Assembler, parsed: Parsed, name: str, span: Span) -> None:
         parsed.broker = Field.at(name.lower(), span)
 
 
-def _statement(build: Assembler, node, number: int, defaults: dict):
+def statement(build: Assembler, node, span_of, defaults: dict):
+    """The Statement for a parsed line; `span_of(token)` places a token in the file."""
     children = node.children
     first, last = children[0], children[-1]
     while not isinstance(last, driver.Token):
         last = last.children[-1]
-    line_span = Span(number, first.column, number, last.end_column)
+    line_span = cover(span_of(first), span_of(last))
     rule = node.rule
     if rule == "create":
         kind, side, qty, symbol = children[:4]
-        stmt = build.start(CREATE, kind.value, _span(number, kind), line_span)
-        build.side(stmt, side.value, _span(number, side))
-        build.quantity(stmt, qty.value, _span(number, qty))
-        build.symbol(stmt, symbol.value, _span(number, symbol))
+        stmt = build.start(CREATE, kind.value, span_of(kind), line_span)
+        build.side(stmt, side.value, span_of(side))
+        build.quantity(stmt, qty.value, span_of(qty))
+        build.symbol(stmt, symbol.value, span_of(symbol))
         clauses = children[4:]
     elif rule == "smallcase":
         sc_type = children[1]
-        stmt = build.start(CREATE, "SMALLCASE", _span(number, first), line_span)
+        stmt = build.start(CREATE, "SMALLCASE", span_of(first), line_span)
         has_scid = len(children) > 2 and isinstance(children[2], driver.Token)
         scid = children[2] if has_scid else None
-        build.smallcase(stmt, sc_type.value, _span(number, sc_type), scid and scid.value, scid and _span(number, scid))
+        build.smallcase(stmt, sc_type.value, span_of(sc_type), scid and scid.value, scid and span_of(scid))
         clauses = children[3:] if has_scid else children[2:]
     elif rule == "action":
         verb, kind, order_id = children[:3]
-        stmt = build.start(verb.value.upper(), kind.value, _span(number, kind), line_span)
-        build.order_id(stmt, order_id.value, _span(number, order_id))
+        stmt = build.start(verb.value.upper(), kind.value, span_of(kind), line_span)
+        build.order_id(stmt, order_id.value, span_of(order_id))
         clauses = children[3:]
     else:  # list
         kind = children[1]
-        stmt = build.start("LIST", kind.value, _span(number, kind), line_span)
+        stmt = build.start("LIST", kind.value, span_of(kind), line_span)
         clauses = children[2:]
     for clause in clauses:
         parts = clause.children
@@ -119,20 +127,20 @@ def _statement(build: Assembler, node, number: int, defaults: dict):
         kind = clause.rule
         if kind == "leg":
             role = "target" if word.type == "TARGET" else "sl"
-            build.leg(stmt, role, parts[1].value, _span(number, word), _span(number, parts[1]))
+            build.leg(stmt, role, parts[1].value, span_of(word), span_of(parts[1]))
         elif kind == "entry":
             method = build.trigger if word.type == "TRIGGER" else build.limit
-            method(stmt, parts[1].value, _span(number, word), _span(number, parts[1]))
+            method(stmt, parts[1].value, span_of(word), span_of(parts[1]))
         elif kind == "option":
-            build.option(stmt, word.value, _text(parts[1]), _span(number, word), _span(number, parts[1]))
+            build.option(stmt, word.value, _text(parts[1]), span_of(word), span_of(parts[1]))
         elif kind == "flag":
             if word.type == "MARKET":
-                build.market(stmt, _span(number, word))
+                build.market(stmt, span_of(word))
             elif word.type == "FREQUENCY":
-                build.frequency(stmt, word.value, _span(number, word))
+                build.frequency(stmt, word.value, span_of(word))
             else:
-                build.direction(stmt, word.value, _span(number, word))
+                build.direction(stmt, word.value, span_of(word))
         else:  # scrip
             _, qty, symbol = parts
-            build.scrip(stmt, qty.value, _span(number, qty), symbol.value, _span(number, symbol), _span(number, word))
+            build.scrip(stmt, qty.value, span_of(qty), symbol.value, span_of(symbol), span_of(word))
     return build.finish(stmt, defaults)

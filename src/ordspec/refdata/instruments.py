@@ -9,13 +9,14 @@ the main index derivatives, each row with its source.
 from __future__ import annotations
 
 import csv
+import os
 from datetime import date
+from functools import cached_property
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from ordspec.refdata.symbols import parse
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 GROWW_COLUMNS = (
     "exchange",
     "exchange_token",
@@ -90,23 +91,30 @@ def _date(text: str) -> date | None:
 
 
 def _rows(name: str) -> list[dict]:
-    with open(DATA / name, newline="", encoding="utf-8") as f:
+    with open(os.path.join(DATA, name), newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
 class Tables:
-    """The bundled tables, read once."""
+    """The bundled tables, each read on first use."""
 
-    def __init__(self):
-        self.lots = [
+    @cached_property
+    def lots(self):
+        return [
             (r["exchange"], r["underlying"], int(r["lot_size"]), _date(r["expiry_from"]), _date(r["expiry_to"]), r["source"])
             for r in _rows("lot_sizes.csv")
         ]
-        self.freezes = [
+
+    @cached_property
+    def freezes(self):
+        return [
             (r["exchange"], r["underlying"], int(r["freeze_quantity"]), _date(r["from"]), _date(r["to"]), r["source"])
             for r in _rows("freeze_quantities.csv")
         ]
-        self.ticks = [
+
+    @cached_property
+    def ticks(self):
+        return [
             (
                 r["exchange"],
                 r["instrument"],
@@ -119,8 +127,14 @@ class Tables:
             )
             for r in _rows("tick_sizes.csv")
         ]
-        self.indices = {r["symbol"]: r["exchange"] for r in _rows("indices.csv")}
-        self.commodities = {r["underlying"] for r in _rows("commodities.csv")}
+
+    @cached_property
+    def indices(self):
+        return {r["symbol"]: r["exchange"] for r in _rows("indices.csv")}
+
+    @cached_property
+    def commodities(self):
+        return {r["underlying"] for r in _rows("commodities.csv")}
 
 
 def _within(day: date, start: date | None, end: date | None) -> bool:

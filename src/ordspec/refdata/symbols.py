@@ -10,16 +10,27 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-_MONTHLY = re.compile(
-    r"(?P<u>[A-Z0-9&-]+?)(?P<yy>[0-9]{2})(?P<mon>" + "|".join(MONTHS) + r")"
-    r"(?:(?P<fut>FUT)|(?P<strike>[0-9]+(?:\.[0-9]+)?)(?P<opt>CE|PE))"
-)
-_WEEKLY = re.compile(r"(?P<u>[A-Z0-9&-]+?)(?P<yy>[0-9]{2})(?P<m>[1-9OND])(?P<dd>[0-9]{2})(?P<strike>[0-9]+(?:\.[0-9]+)?)(?P<opt>CE|PE)")
 _WEEKLY_MONTH = {**{str(i): i for i in range(1, 10)}, "O": 10, "N": 11, "D": 12}
-_SERIES = re.compile(r"(?P<u>[A-Z0-9&]+(?:-[A-Z0-9&]+)*?)-(?:EQ|BE|BZ|SM|ST)")
-LOOKS_DERIVATIVE = re.compile(r".*[0-9]{2}.*(?:FUT|CE|PE)")
+SERIES = ("EQ", "BE", "BZ", "SM", "ST")  # NSE series suffixes, as in Codifi's TCS-EQ
+
+
+@cache
+def _patterns():
+    # compiled on first use: most lines name a share, which needs none of them
+    monthly = re.compile(
+        r"(?P<u>[A-Z0-9&-]+?)(?P<yy>[0-9]{2})(?P<mon>" + "|".join(MONTHS) + r")"
+        r"(?:(?P<fut>FUT)|(?P<strike>[0-9]+(?:\.[0-9]+)?)(?P<opt>CE|PE))"
+    )
+    weekly = re.compile(r"(?P<u>[A-Z0-9&-]+?)(?P<yy>[0-9]{2})(?P<m>[1-9OND])(?P<dd>[0-9]{2})(?P<strike>[0-9]+(?:\.[0-9]+)?)(?P<opt>CE|PE)")
+    return monthly, weekly
+
+
+def looks_derivative(symbol: str) -> bool:
+    """Two digits somewhere and an FUT, CE or PE ending: meant as a contract."""
+    return symbol.endswith(("FUT", "CE", "PE")) and any(a.isdigit() and b.isdigit() for a, b in zip(symbol, symbol[1:]))
 
 
 class Contract:
@@ -46,24 +57,31 @@ def _month_end(year: int, month: int) -> date:
 
 def parse(symbol: str) -> Contract | None:
     """The contract a derivative symbol names, an equity for a plain symbol, or None."""
-    m = _MONTHLY.fullmatch(symbol)
+    if not any(c.isdigit() for c in symbol):
+        return _equity(symbol)
+    monthly, weekly = _patterns()
+    m = monthly.fullmatch(symbol)
     if m:
         year, month = 2000 + int(m["yy"]), MONTHS.index(m["mon"]) + 1
         expiry = _month_end(year, month)
         if m["fut"]:
             return Contract(m["u"], "FUT", expiry)
         return Contract(m["u"], m["opt"], expiry, strike=Decimal(m["strike"]))
-    m = _WEEKLY.fullmatch(symbol)
+    m = weekly.fullmatch(symbol)
     if m:
         try:
             expiry = date(2000 + int(m["yy"]), _WEEKLY_MONTH[m["m"]], int(m["dd"]))
         except ValueError:
             return None
         return Contract(m["u"], m["opt"], expiry, exact=True, strike=Decimal(m["strike"]))
-    if LOOKS_DERIVATIVE.fullmatch(symbol):
+    if looks_derivative(symbol):
         return None  # looks like a contract but is not one we can read
-    m = _SERIES.fullmatch(symbol)
-    return Contract(m["u"] if m else symbol, "EQ")
+    return _equity(symbol)
+
+
+def _equity(symbol: str) -> Contract:
+    base, dash, series = symbol.rpartition("-")
+    return Contract(base if dash and base and series in SERIES else symbol, "EQ")
 
 
 def example_contracts(underlying: str, on: date) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ordspec.refdata.symbols import LOOKS_DERIVATIVE, MONTHS, example_contracts
+from ordspec.refdata.symbols import MONTHS, example_contracts, looks_derivative
 from ordspec.rules.registry import rule
 
 
@@ -68,7 +68,7 @@ def unknown_symbol(stmt, ctx):
     if symbol != symbol.upper():
         yield stmt.symbol, f"`{symbol}` is not upper case, as exchange symbols are", f"write {symbol.upper()}"
         return
-    if stmt.instrument is None and LOOKS_DERIVATIVE.fullmatch(symbol):
+    if stmt.instrument is None and looks_derivative(symbol):
         yield (
             stmt.symbol,
             f"cannot read {symbol} as a contract symbol",

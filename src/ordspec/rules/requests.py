@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from ordspec.rules.registry import rule
 
-_REF_CHARS = re.compile(r"[A-Za-z0-9-]+")
+
+def _ref_chars(text: str) -> bool:
+    return text.isascii() and all(c.isalnum() or c == "-" for c in text)
 
 
 @rule("OS304", "reference-id", summary="A `ref` that is not 8-20 letters and digits with at most two hyphens", brokers=("groww",))
@@ -37,7 +37,7 @@ def reference_id(stmt, ctx):
         return
     text = ref.value
     low, high, hyphens = spec["min"], spec["max"], spec["max_hyphens"]
-    if not _REF_CHARS.fullmatch(text):
+    if not _ref_chars(text):
         bad = sorted({c for c in text if not (c.isascii() and (c.isalnum() or c == "-"))})
         yield ref, f"ref `{text}` has {' '.join(f'`{c}`' for c in bad)}: {ctx.broker.title} takes letters, digits and hyphens"
     elif not low <= len(text) <= high:

@@ -1,0 +1,86 @@
+"""Canonical text of a statement: what `ordspec fmt` writes, and what parses back to the same IR.
+
+Canonical form: statement words (kinds, actions, sides, smallcase types) and
+option values in upper case, leg and option words in lower case, as DESIGN.md
+writes them; single spaces; prices without trailing zeros (120.50 -> 120.5,
+which every back end formats back to its own precision); options in the
+order of language.OPTIONS; defaults left to the `default` lines they came from.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ordspec.ir import CREATE
+from ordspec.language import OPTION_ORDER
+
+
+def price(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def word(text: str) -> str:
+    """A value as one word, quoted when it is not one."""
+    if text and not any(c.isspace() or c in '"#' for c in text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _value(field) -> str:
+    value = field.value
+    if isinstance(value, Decimal):
+        return price(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return word(str(value))
+
+
+def _leg(leg) -> list[str]:
+    out = []
+    if leg.role == "entry":
+        if leg.trigger is not None:
+            out += ["trigger", price(leg.trigger.value)]
+        if leg.direction is not None:
+            out.append(leg.direction.value.lower())
+        if leg.market is not None:
+            out.append("market")
+    else:
+        out += [leg.role, price(leg.trigger.value)] if leg.trigger is not None else []
+    if leg.price is not None:
+        out += ["limit", price(leg.price.value)]
+    return out
+
+
+def _options(options: dict, defaulted=()) -> list[str]:
+    out = []
+    for name in OPTION_ORDER:
+        field = options.get(name)
+        if field is not None and name not in defaulted:
+            out += [name, _value(field)]
+    return out
+
+
+def statement(stmt) -> str:
+    kind = stmt.kind.value
+    if stmt.verb == CREATE and kind == "SMALLCASE":
+        words = ["SMALLCASE", stmt.sc_type.value] + ([stmt.scid.value] if stmt.scid is not None else [])
+    elif stmt.verb == CREATE:
+        words = [kind, stmt.side.value, str(stmt.qty.value), stmt.symbol.value]
+    elif stmt.verb == "LIST":
+        words = ["LIST", kind]
+    else:
+        words = [stmt.verb, kind, stmt.order_id.value]
+    if stmt.verb != CREATE:
+        if stmt.qty is not None:
+            words += ["qty", str(stmt.qty.value)]
+        if stmt.side is not None:
+            words += ["side", stmt.side.value]
+    for leg in stmt.legs():
+        words += _leg(leg)
+    if stmt.frequency is not None:
+        words.append(stmt.frequency.value.lower())
+    words += _options(stmt.options, stmt.defaulted)
+    for scrip in stmt.scrips:
+        words += ["plus", str(scrip.qty.value), scrip.symbol.value] + _options(scrip.options)
+    return " ".join(words)

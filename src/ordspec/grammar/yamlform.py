@@ -1,0 +1,410 @@
+"""The YAML front end: the same orders as the DSL, as mappings or as DSL lines.
+
+    broker: groww                 # optional, like a `broker` line
+    defaults: {product: CNC}      # optional, like `default` lines
+    orders:
+      - GTT BUY 10 TCS trigger 3985 down limit 3990        # a DSL line
+      - {kind: OCO, side: SELL, qty: 75, symbol: NIFTY25OCT24000CE,
+         target: {trigger: 120.50, limit: 121}, sl: 95, product: MIS}
+
+The file is read as PyYAML events and composed here, iteratively: no Python
+object is ever constructed from it (no tags honoured), aliases are followed
+within a budget, nesting is bounded, and every value keeps its line and
+column. Scalars are read as the text written (120.50 stays "120.50"; YAML
+never turns a price into a float here).
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from ordspec.grammar import driver
+from ordspec.grammar.assemble import Assembler
+from ordspec.grammar.dsl import Parsed, broker_line, statement, syntax_error
+from ordspec.ir import CREATE, KINDS, VERBS
+from ordspec.language import OPTIONS
+from ordspec.source import SourceFile, Span
+
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 64
+ALIAS_BUDGET = 100_000  # nodes that aliases may add on top of the ones written
+_NULLS = ("", "~", "null", "Null", "NULL")
+_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "merge")}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Unsafe(Exception):
+    def __init__(self, message: str, mark):
+        super().__init__(message)
+        self.mark = mark
+
+
+class Node:
+    __slots__ = ("kind", "value", "style", "start", "end", "size")
+
+    def __init__(self, kind, value, style, start, end):
+        self.kind = kind  # "scalar", "map" (value: [(key, value)]) or "seq"
+        self.value = value
+        self.style = style
+        self.start = start
+        self.end = end
+        self.size = 1
+
+    def span(self, lines: list[str] | None = None) -> Span:
+        line, column = self.start.line + 1, self.start.column + 1
+        end_line, end_column = self.end.line + 1, self.end.column + 1
+        if end_line > line and end_column == 1 and lines is not None:
+            # a block ends at the start of the next line: end it on its own last line
+            end_line -= 1
+            end_column = len(lines[end_line - 1]) + 1 if end_line <= len(lines) else column + 1
+        if (end_line, end_column) <= (line, column):
+            end_line, end_column = line, column + 1
+        return Span(line, column, end_line, end_column)
+
+    @property
+    def is_null(self) -> bool:
+        return self.kind == "scalar" and not self.style and self.value in _NULLS
+
+
+def compose(text: str) -> Node | None:
+    """The document's node graph, composed from events; Unsafe or yaml.YAMLError on refusal."""
+    anchors: dict[str, Node] = {}
+    stack: list[tuple[Node, list]] = []
+    root = None
+    documents = 0
+    expanded = 0
+
+    def add(node: Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent, pending = stack[-1]
+        if parent.kind == "seq":
+            parent.value.append(node)
+        elif pending:
+            parent.value.append((pending.pop(), node))
+        else:
+            pending.append(node)
+        parent.size += node.size
+
+    for event in yaml.parse(text, Loader=_Loader):
+        kind = type(event).__name__
+        if kind == "DocumentStartEvent":
+            documents += 1
+            if documents > 1:
+                raise Unsafe("an order file holds one YAML document", event.start_mark)
+            continue
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag not in _STANDARD_TAGS and not (kind == "ScalarEvent" and event.implicit[0]):
+            raise Unsafe(f"the tag {tag} is not allowed in an order file", event.start_mark)
+        if kind == "ScalarEvent":
+            node = Node("scalar", event.value, event.style, event.start_mark, event.end_mark)
+            if event.anchor:
+                anchors[event.anchor] = node
+            add(node)
+        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            if len(stack) >= MAX_DEPTH:
+                raise Unsafe(f"this YAML nests deeper than {MAX_DEPTH} levels", event.start_mark)
+            node = Node("map" if kind == "MappingStartEvent" else "seq", [], None, event.start_mark, event.end_mark)
+            if event.anchor:
+                anchors[event.anchor] = node
+            stack.append((node, []))
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            node, _ = stack.pop()
+            node.end = event.end_mark
+            add(node)
+        elif kind == "AliasEvent":
+            target = anchors.get(event.anchor)
+            if target is None:
+                raise Unsafe(f"alias *{event.anchor} has no anchor before it", event.start_mark)
+            expanded += target.size
+            if expanded > ALIAS_BUDGET:
+                raise Unsafe(f"aliases here expand past {ALIAS_BUDGET} nodes (an alias bomb?)", event.start_mark)
+            add(target)
+    return root
+
+
+class _Spans:
+    """Place the tokens of a DSL line held in a YAML scalar."""
+
+    def __init__(self, node: Node, source: SourceFile):
+        self.line = node.start.line + 1
+        quote = 1 if node.style in ("'", '"') else 0
+        self.offset = node.start.column + quote
+        written = source.line(self.line)[self.offset : self.offset + len(node.value)]
+        self.exact = node.style in (None, "", "'", '"') and written == node.value  # the C loader says "" for plain
+        self.node_span = node.span(source.lines)
+
+    def __call__(self, token) -> Span:
+        if not self.exact:
+            return self.node_span
+        return Span(self.line, self.offset + token.column, self.line, self.offset + token.end_column)
+
+
+def parse(source: SourceFile) -> Parsed:
+    parsed = Parsed(source)
+    build = Assembler(source.name, parsed.diagnostics)
+    if len(source.text) > MAX_BYTES:
+        build.report("unsafe-yaml", Span(1, 1, 1, 2), f"this YAML file is larger than {MAX_BYTES // 2**20} MiB")
+        return parsed
+    try:
+        root = compose(source.text)
+    except Unsafe as e:
+        build.report("unsafe-yaml", _mark_span(e.mark), str(e))
+        return parsed
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        build.report("syntax", _mark_span(mark), f"not valid YAML: {e.problem or e.context}")
+        return parsed
+    except (yaml.YAMLError, RecursionError) as e:
+        build.report("syntax", Span(1, 1, 1, 2), f"not valid YAML: {e}")
+        return parsed
+    if root is None or root.is_null:
+        return parsed
+    _Walker(build, parsed, source).file(root)
+    return parsed
+
+
+def _mark_span(mark) -> Span:
+    if mark is None:
+        return Span(1, 1, 1, 2)
+    return Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+
+
+_TOP = ("broker", "defaults", "orders")
+_HEAD = ("kind", "action", "id", "side", "qty", "symbol", "type", "scid")
+_ENTRY = ("trigger", "direction", "limit", "market", "order_type")
+_PARTS = ("target", "sl", "frequency", "scrips")
+_LEG = ("trigger", "limit", "order_type")
+_SCRIP = ("qty", "symbol", "token", "exchange", "product")
+ORDER_KEYS = _HEAD + _ENTRY + _PARTS + tuple(k for k in OPTIONS if k not in ("qty", "side"))
+
+
+class _Walker:
+    def __init__(self, build: Assembler, parsed: Parsed, source: SourceFile):
+        self.build = build
+        self.parsed = parsed
+        self.source = source
+        self.defaults: dict = {}
+
+    def span(self, node: Node) -> Span:
+        return node.span(self.source.lines)
+
+    def error(self, node: Node, message: str, help: str | None = None, rule: str = "syntax") -> None:
+        self.build.report(rule, self.span(node), message, help)
+
+    def file(self, root: Node) -> None:
+        if root.kind == "seq":
+            return self.orders(root)
+        if root.kind != "map":
+            return self.error(root, "expected a list of orders, or a mapping with `orders:`")
+        keys = self.mapping(root, _TOP, "at the top of an order file")
+        if "broker" in keys:
+            key, value = keys["broker"]
+            if self.scalar(value, "broker"):
+                broker_line(self.build, self.parsed, value.value, value.span())
+        if "defaults" in keys:
+            key, value = keys["defaults"]
+            if value.kind != "map":
+                self.error(value, "`defaults` is a mapping of option: value")
+            else:
+                for name, (k, v) in self.mapping(value, None, "in defaults").items():
+                    if self.scalar(v, name):
+                        self.build.default(self.defaults, name, v.value, k.span(), v.span())
+        if "orders" not in keys:
+            return self.error(root, "an order file needs `orders:`, a list of orders")
+        self.orders(keys["orders"][1])
+
+    def orders(self, node: Node) -> None:
+        if node.is_null:
+            return
+        if node.kind != "seq":
+            return self.error(node, "`orders` is a list")
+        for item in node.value:
+            if item.kind == "scalar" and not item.is_null:
+                self.line(item)
+            elif item.kind == "map":
+                self.structured(item)
+            else:
+                self.error(item, "an order is a DSL line or a mapping")
+
+    def mapping(self, node: Node, allowed, where: str, merged: int = 0) -> dict:
+        """key -> (key node, value node), with `<<` merges; reports unknown and repeated keys."""
+        out: dict = {}
+        merges = []
+        for key, value in node.value:
+            if key.kind != "scalar":
+                self.error(key, "a key is a plain word")
+                continue
+            name = key.value
+            if name == "<<" and not key.style:
+                merges.extend(value.value if value.kind == "seq" else [value])
+                continue
+            if allowed is not None and name not in allowed:
+                from ordspec.values import suggest
+
+                close = suggest(name, allowed)
+                self.error(key, f"unknown key `{name}` {where}", f"did you mean `{close.lower()}`?" if close else None)
+                continue
+            if name in out:
+                self.error(key, f"`{name}` is written twice", rule="duplicate-option")
+                continue
+            out[name] = (key, value)
+        for source in merges:
+            if source.kind != "map" or merged > 8:
+                self.error(source, "`<<` merges a mapping")
+                continue
+            for name, pair in self.mapping(source, allowed, where, merged + 1).items():
+                out.setdefault(name, pair)
+        return out
+
+    def scalar(self, node: Node, name: str) -> bool:
+        if node.kind == "scalar" and not node.is_null:
+            return True
+        self.error(node, f"`{name}` needs a value" if node.is_null else f"`{name}` takes a single value", rule="bad-value")
+        return False
+
+    def line(self, node: Node) -> None:
+        spans = _Spans(node, self.source)
+        try:
+            tree = driver.parse_line(node.value)
+        except driver.ParseError as error:
+            return syntax_error(self.build, error, spans)
+        if tree is None:
+            return
+        if tree.rule in ("default", "broker"):
+            return self.error(node, f"a `{tree.rule}` line cannot stand in `orders`", f"use the `{tree.rule}{'s' if tree.rule == 'default' else ''}:` key")
+        self.parsed.statements.append(statement(self.build, tree, spans, self.defaults))
+
+    def structured(self, node: Node) -> None:
+        build = self.build
+        keys = self.mapping(node, ORDER_KEYS, "in an order")
+        if "kind" not in keys:
+            return self.error(node, "an order needs `kind:` (GTT, OCO, BRACKET, SIP or SMALLCASE)")
+        kind_key, kind = keys["kind"]
+        if not self.scalar(kind, "kind"):
+            return
+        verb = CREATE
+        if "action" in keys and self.scalar(keys["action"][1], "action"):
+            verb = keys["action"][1].value.upper()
+            if verb not in VERBS or verb == CREATE:
+                return self.error(keys["action"][1], f"`{keys['action'][1].value}` is not an action: expected MODIFY, CANCEL, GET, LIST, PAUSE or RESUME", rule="bad-value")
+
+        if kind.value.upper() not in KINDS or (verb != CREATE and kind.value.upper() == "SMALLCASE"):
+            return self.error(kind, f"`{kind.value}` is not an order kind: expected {', '.join(KINDS)}", rule="bad-value")
+        whole = self.span(node)
+        stmt = build.start(verb, kind.value, kind.span(), whole)
+        checked: dict = {}
+
+        def value(name: str):
+            if name not in checked:
+                checked[name] = keys[name][1] if name in keys and self.scalar(keys[name][1], name) else None
+            return checked[name]
+        trade = verb == CREATE and stmt.kind.value != "SMALLCASE"
+        if verb == "LIST" and "id" in keys:
+            self.error(keys["id"][0], "LIST takes no `id`", rule="misplaced-option")
+        elif verb not in (CREATE, "LIST"):
+            if "id" not in keys:
+                return self.error(node, f"{verb} needs `id:`, the broker's order id")
+            if value("id"):
+                build.order_id(stmt, value("id").value, value("id").span())
+        for name in ("side", "qty", "symbol"):
+            if name not in keys:
+                if trade:
+                    self.error(node, f"an order needs `{name}:`")
+                continue
+            v = value(name)
+            if v is None:
+                continue
+            if trade:
+                getattr(build, {"qty": "quantity"}.get(name, name))(stmt, v.value, v.span())
+            else:
+                build.option(stmt, name, v.value, keys[name][0].span(), v.span())
+        if stmt.kind.value == "SMALLCASE" and verb == CREATE:
+            sc_type = value("type")
+            if sc_type is None:
+                return self.error(node, "a SMALLCASE order needs `type:` (BUY, INVESTMORE, ..., or SIP_SETUP)")
+            scid = value("scid")
+            build.smallcase(stmt, sc_type.value, sc_type.span(), scid and scid.value, scid and scid.span())
+        else:
+            for name in ("type", "scid"):
+                if name in keys:
+                    self.error(keys[name][0], f"`{name}` applies to SMALLCASE orders", rule="misplaced-option")
+        self.entry(stmt, keys)
+        for role in ("target", "sl"):
+            if role in keys:
+                self.leg(stmt, role, *keys[role])
+        if "frequency" in keys and value("frequency"):
+            build.frequency(stmt, value("frequency").value, value("frequency").span())
+        for name in OPTIONS:
+            if name in keys and name not in ("qty", "side") and value(name):
+                build.option(stmt, name, value(name).value, keys[name][0].span(), value(name).span())
+        if "scrips" in keys:
+            self.scrips(stmt, keys["scrips"][1])
+        self.parsed.statements.append(build.finish(stmt, self.defaults))
+
+    def entry(self, stmt, keys: dict) -> None:
+        build = self.build
+        build._current = None
+        if "trigger" in keys and self.scalar(keys["trigger"][1], "trigger"):
+            k, v = keys["trigger"]
+            build.trigger(stmt, v.value, k.span(), v.span())
+        if "direction" in keys and self.scalar(keys["direction"][1], "direction"):
+            build.direction(stmt, keys["direction"][1].value, keys["direction"][1].span())
+        if "market" in keys and self.scalar(keys["market"][1], "market"):
+            k, v = keys["market"]
+            if v.value.lower() == "true":
+                build.market(stmt, k.span())
+            elif v.value.lower() != "false":
+                self.error(v, "`market` is true or false", rule="bad-value")
+        if "limit" in keys and self.scalar(keys["limit"][1], "limit"):
+            k, v = keys["limit"]
+            build._current = None
+            build.limit(stmt, v.value, k.span(), v.span())
+        if "order_type" in keys and self.scalar(keys["order_type"][1], "order_type"):
+            k, v = keys["order_type"]
+            if build._allowed(stmt, ("CREATE GTT", "CREATE BRACKET", "MODIFY GTT", "MODIFY BRACKET"), "an entry `order_type`", k.span()):
+                build.order_type(stmt, build._entry(stmt, k.span()), v.value, v.span())
+
+    def leg(self, stmt, role: str, key: Node, value: Node) -> None:
+        build = self.build
+        if value.kind == "scalar" and not value.is_null:
+            return build.leg(stmt, role, value.value, key.span(), value.span())
+        if value.kind != "map":
+            return self.error(value, f"`{role}` is a trigger price, or a mapping of trigger, limit and order_type")
+        parts = self.mapping(value, _LEG, f"in a `{role}` leg")
+        if "trigger" not in parts:
+            return self.error(value, f"the `{role}` leg needs `trigger:`")
+        trig_key, trig = parts["trigger"]
+        if not self.scalar(trig, "trigger"):
+            return
+        build.leg(stmt, role, trig.value, key.span(), trig.span())
+        leg = getattr(stmt, role)
+        if leg is None:
+            return
+        if "limit" in parts and self.scalar(parts["limit"][1], "limit"):
+            build._current = leg
+            build.limit(stmt, parts["limit"][1].value, parts["limit"][0].span(), parts["limit"][1].span())
+        if "order_type" in parts and self.scalar(parts["order_type"][1], "order_type"):
+            build.order_type(stmt, leg, parts["order_type"][1].value, parts["order_type"][1].span())
+
+    def scrips(self, stmt, node: Node) -> None:
+        if node.kind != "seq":
+            return self.error(node, "`scrips` is a list of {qty, symbol, token, exchange, product}")
+        for item in node.value:
+            if item.kind != "map":
+                self.error(item, "a scrip is a mapping of qty, symbol, token, exchange, product")
+                continue
+            parts = self.mapping(item, _SCRIP, "in a scrip")
+            if "qty" not in parts or "symbol" not in parts:
+                self.error(item, "a scrip needs `qty:` and `symbol:`")
+                continue
+            (qk, qty), (sk, sym) = parts["qty"], parts["symbol"]
+            if not (self.scalar(qty, "qty") and self.scalar(sym, "symbol")):
+                continue
+            self.build.scrip(stmt, qty.value, qty.span(), sym.value, sym.span(), item.span())
+            for name in ("token", "exchange", "product"):
+                if name in parts and self.scalar(parts[name][1], name):
+                    self.build.option(stmt, name, parts[name][1].value, parts[name][0].span(), parts[name][1].span())
+

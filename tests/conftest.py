@@ -1,0 +1,83 @@
+"""Shared helpers: lint or compile text in-process, and find the installed `ordspec` command."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+REFERENCE = ROOT.parent / "shared" / "reference"  # the broker documents, where present
+DOC_DAY = date(2025, 10, 1)  # a day on which the documents' F&O examples are live
+
+
+def lint_text(text: str, *, broker=None, as_of=DOC_DAY, name="t.ord", instruments=None):
+    """Diagnostics for `text` as one file."""
+    from ordspec.lint import Run
+
+    run = Run(broker=broker, as_of=as_of, instruments=instruments)
+    source = run.read(name, name, text.encode())
+    if source is not None:
+        run.check(source)
+    return run.finish()
+
+
+def compile_text(text: str, *, broker="groww", as_of=DOC_DAY, name="t.ord", instruments=None):
+    """(requests or None, diagnostics) for `text`."""
+    from ordspec.compile import compile_sources
+    from ordspec.lint import Run
+
+    run = Run(broker=broker, as_of=as_of, instruments=instruments, derive_keys=True)
+    source = run.read(name, name, text.encode())
+    requests = compile_sources(run, [(source, None)] if source else [])
+    return requests, run.diagnostics
+
+
+def names(diagnostics) -> list[str]:
+    return [d.name for d in diagnostics]
+
+
+def parse_one(text: str, name="t.ord"):
+    """The statements of `text`, parsed and resolved, with the diagnostics."""
+    from ordspec.lint import Run
+
+    run = Run(as_of=DOC_DAY)
+    source = run.read(name, name, text.encode())
+    statements = run.check(source)
+    return statements, run.finish()
+
+
+def ordspec_command() -> str:
+    """The installed console script next to this interpreter (the README's install puts it there)."""
+    found = Path(sys.executable).parent / "ordspec"
+    if found.exists():
+        return str(found)
+    which = shutil.which("ordspec")
+    if which is None:
+        pytest.fail("the ordspec command is not installed: run the README's install command")
+    return which
+
+
+def run_cli(*args, input: bytes | None = None, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
+    """Run the installed `ordspec` command; output as text."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [ordspec_command(), *map(str, args)],
+        input=input,
+        capture_output=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli
