@@ -164,14 +164,14 @@ class Run:
         broker = self._broker(parsed)
         self._file_brokers[source.name] = broker
         ctx = Context(self, broker, source.name)
-        rules = self._statement_rules(broker.name if broker else None)
+        broker_name = broker.name if broker else None
         occurrences: dict[str, int] = {}
         derive = self.derive_keys or bool(broker and broker.table.get("reference_id", {}).get("derived"))
         for stmt in parsed.statements:
             self.statements += 1
             resolve(stmt, ctx)
             self._key(stmt, derive, occurrences)
-            for rule in rules:
+            for rule in self._statement_rules(broker_name, stmt.verb, stmt.kind.value):
                 self._apply(rule, stmt, ctx)
         return parsed.statements
 
@@ -190,27 +190,29 @@ class Run:
         name = self.broker or (line.value if line is not None else None)
         return compiler.get(name) if name else None
 
-    def _statement_rules(self, broker: str | None) -> list:
-        if broker not in self._rules:
+    def _statement_rules(self, broker: str | None, verb: str, kind: str) -> list:
+        key = (broker, verb, kind)
+        found = self._rules.get(key)
+        if found is None:
             from ordspec.rules.registry import all_rules
 
-            self._rules[broker] = [r for r in all_rules() if r.scope == "statement" and r.applies_to(broker)]
-        return self._rules[broker]
+            found = self._rules[key] = [
+                r for r in all_rules() if r.scope == "statement" and r.applies_to(broker) and r.checks(verb, kind)
+            ]
+        return found
 
     def _apply(self, rule, stmt, ctx: Context) -> None:
         try:
-            findings = list(rule.check(stmt, ctx))
+            found = [
+                Diagnostic(stmt.file, f[0].line, f[0].column, f[0].end_line, f[0].end_column, rule.severity, rule.code, rule.name, f[1], f[2] if len(f) > 2 else None)
+                for f in rule.check(stmt, ctx)
+            ]
         except Exception as e:  # a bug in a rule must not cost the user the rest of the run
             self.diagnostics.append(
                 make("internal-error", stmt.file, stmt, f"rule {rule.name} failed on this statement: {type(e).__name__}: {e}", "please report this")
             )
             return
-        for finding in findings:
-            span, message = finding[0], finding[1]
-            help = finding[2] if len(finding) > 2 else None
-            self.diagnostics.append(
-                Diagnostic(stmt.file, span.line, span.column, span.end_line, span.end_column, rule.severity, rule.code, rule.name, message, help)
-            )
+        self.diagnostics.extend(found)
 
     def _key(self, stmt, derive: bool, occurrences: dict) -> None:
         if stmt.verb != CREATE:
@@ -225,8 +227,11 @@ class Run:
             text = identity(stmt)
             n = occurrences.get(text, 0)
             occurrences[text] = n + 1
-            stmt.key, stmt.key_derived = derive_key(text, n), True
-            self.keys.append((stmt.key, True, stmt.file, stmt.kind))
+            # Lint only needs to know which orders would share an id, and equal
+            # identities are equal ids: hashing waits for compile and dispatch.
+            key = derive_key(text, n) if self.derive_keys else f"{text}#{n}"
+            stmt.key, stmt.key_derived = key, True
+            self.keys.append((key, True, stmt.file, stmt.kind))
 
     def finish(self) -> list[Diagnostic]:
         """Run the run-wide rules; return every diagnostic in a stable order."""

@@ -58,9 +58,9 @@ def _plain_form(text: str) -> str | None:
 
 
 def decimal(text: str, what: str = "price"):
-    if not is_plain(text):
+    if text[:1] == "+" or not is_plain(text):
         plain = _plain_form(text)
-        if plain is not None and plain != text:
+        if plain is not None and plain != text and len(plain) <= 24:
             return None, Problem("bad-number", f"`{text}` is not a plain decimal {what}", f"write {plain}")
         return None, Problem("bad-number", f"`{text}` is not a {what}", f"write a plain decimal such as 120.50")
     whole, _, places = text.lstrip("+-").partition(".")
@@ -74,12 +74,12 @@ def decimal(text: str, what: str = "price"):
 
 
 def integer(text: str, what: str = "quantity"):
-    if is_integer(text):
+    if text[:1] != "+" and is_integer(text):
         if len(text.lstrip("+-").lstrip("0")) > MAX_INTEGER_DIGITS:
             return None, Problem("bad-number", f"`{text}` is out of range for a {what}")
         return int(text), None
     plain = _plain_form(text)
-    if plain is not None and is_integer(plain):
+    if plain is not None and is_integer(plain) and len(plain) <= 24:
         return None, Problem("bad-number", f"`{text}` is not a plain whole number", f"write {plain}")
     return None, Problem("bad-number", f"`{text}` is not a whole number: a {what} is counted in units")
 

@@ -62,6 +62,8 @@ def compile(path, broker=None, instruments=None, as_of=None, output=None, stdin_
     from ordspec.compile import compile_sources
     from ordspec.compiler.jsonout import dumps
 
+    if path != "-" and os.path.isdir(path):
+        return _fail(f"{path} is a directory: compile takes one order file")
     try:
         run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True)
         run.load()
@@ -78,8 +80,10 @@ def compile(path, broker=None, instruments=None, as_of=None, output=None, stdin_
         try:
             with open(tmp, "w", encoding="utf-8") as f:
                 f.write(text)
-            os.replace(tmp, output)
+            os.replace(tmp, output)  # atomic: a reader never sees half a file
         except OSError as e:
+            if os.path.exists(tmp):
+                os.remove(tmp)
             return _fail(f"{output}: {e.strerror or e}")
     else:
         sys.stdout.write(text)

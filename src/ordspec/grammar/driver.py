@@ -126,14 +126,41 @@ def parse_line(line: str, start: str = "statement"):
     if not words:
         return None
     t = tables()
-    states, rules = t.states, t.rules
+    states, rules, keywords, free = t.states, t.rules, t.words, t.free
     stack = [t.start[start]]
     values: list = []
     end_state = t.end[start]
     previous = None
-
-    def reduce(rule_no: int) -> None:
-        origin, size, shape = rules[rule_no]
+    end = None
+    i, n = 0, len(words)
+    while True:
+        if i < n:
+            text, offset = words[i]
+            column = offset + 1
+            if text[0] == '"':
+                kind = "STRING"
+                if not re.fullmatch(_STRING, text):
+                    raise ParseError(Token("STRING", text, column, column + len(text)), ["STRING"], previous, True)
+            else:
+                state = stack[-1]
+                kind = keywords[state].get(text.lower()) or free[state] or "?"
+            token = Token(kind, text, column, column + len(text))
+        else:
+            if end is None:
+                column = len(line.rstrip()) + 1
+                end = Token("$END", "", column, column)
+            token, kind = end, "$END"
+        action = states[stack[-1]].get(kind)
+        if action is None:
+            raise ParseError(token, _expected(states[stack[-1]]), previous)
+        if action >= 0:  # shift
+            stack.append(action)
+            values.append(token)
+            previous = token
+            i += 1
+            continue
+        # reduce: pop the rule's symbols, build its node (Lark's tree shapes)
+        origin, size, shape = rules[-1 - action]
         if size:
             popped = values[-size:]
             del values[-size:]
@@ -154,33 +181,5 @@ def parse_line(line: str, start: str = "statement"):
             value = Node(origin, children)
         stack.append(states[stack[-1]][origin])
         values.append(value)
-
-    for text, offset in words:
-        state = stack[-1]
-        column = offset + 1
-        if text[0] == '"':
-            kind = "STRING"
-            if not re.fullmatch(_STRING, text):
-                raise ParseError(Token("STRING", text, column, column + len(text)), ["STRING"], previous, True)
-        else:
-            kind = t.words[state].get(text.lower()) or t.free[state] or "?"
-        token = Token(kind, text, column, column + len(text))
-        while True:
-            action = states[stack[-1]].get(kind)
-            if action is None:
-                raise ParseError(token, _expected(states[stack[-1]]), previous)
-            if action >= 0:
-                stack.append(action)
-                values.append(token)
-                break
-            reduce(-1 - action)
-        previous = token
-
-    end = Token("$END", "", len(line.rstrip()) + 1, len(line.rstrip()) + 1)
-    while True:
-        action = states[stack[-1]].get("$END")
-        if action is None:
-            raise ParseError(end, _expected(states[stack[-1]]), previous)
-        reduce(-1 - action)
-        if stack[-1] == end_state:
-            return values[-1]
+        if kind == "$END" and stack[-1] == end_state:
+            return value

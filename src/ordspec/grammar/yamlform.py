@@ -51,8 +51,11 @@ class Node:
         self.size = 1
 
     def span(self, lines: list[str] | None = None) -> Span:
-        line, column = self.start.line + 1, self.start.column + 1
-        end_line, end_column = self.end.line + 1, self.end.column + 1
+        start, end = self.start, self.end
+        line, column = start.line + 1, start.column + 1
+        end_line, end_column = end.line + 1, end.column + 1
+        if end_line == line and end_column > column:  # the common case: one line
+            return Span(line, column, end_line, end_column)
         if end_line > line and end_column == 1 and lines is not None:
             # a block ends at the start of the next line: end it on its own last line
             end_line -= 1
@@ -66,62 +69,65 @@ class Node:
         return self.kind == "scalar" and not self.style and self.value in _NULLS
 
 
+_E = yaml.events
+
+
 def compose(text: str) -> Node | None:
     """The document's node graph, composed from events; Unsafe or yaml.YAMLError on refusal."""
     anchors: dict[str, Node] = {}
-    stack: list[tuple[Node, list]] = []
+    stack: list[list] = []  # [node, pending key] per open collection
     root = None
     documents = 0
     expanded = 0
 
-    def add(node: Node) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        parent, pending = stack[-1]
-        if parent.kind == "seq":
-            parent.value.append(node)
-        elif pending:
-            parent.value.append((pending.pop(), node))
-        else:
-            pending.append(node)
-        parent.size += node.size
-
     for event in yaml.parse(text, Loader=_Loader):
-        kind = type(event).__name__
-        if kind == "DocumentStartEvent":
+        cls = event.__class__
+        if cls is _E.ScalarEvent:
+            if event.tag is not None and event.tag not in _STANDARD_TAGS and not event.implicit[0]:
+                raise Unsafe(f"the tag {event.tag} is not allowed in an order file", event.start_mark)
+            node = Node("scalar", event.value, event.style, event.start_mark, event.end_mark)
+            if event.anchor:
+                anchors[event.anchor] = node
+        elif cls is _E.MappingStartEvent or cls is _E.SequenceStartEvent:
+            if event.tag is not None and event.tag not in _STANDARD_TAGS:
+                raise Unsafe(f"the tag {event.tag} is not allowed in an order file", event.start_mark)
+            if len(stack) >= MAX_DEPTH:
+                raise Unsafe(f"this YAML nests deeper than {MAX_DEPTH} levels", event.start_mark)
+            node = Node("map" if cls is _E.MappingStartEvent else "seq", [], None, event.start_mark, event.end_mark)
+            if event.anchor:
+                anchors[event.anchor] = node
+            stack.append([node, None])
+            continue
+        elif cls is _E.MappingEndEvent or cls is _E.SequenceEndEvent:
+            node = stack.pop()[0]
+            node.end = event.end_mark
+        elif cls is _E.AliasEvent:
+            node = anchors.get(event.anchor)
+            if node is None:
+                raise Unsafe(f"alias *{event.anchor} has no anchor before it", event.start_mark)
+            expanded += node.size
+            if expanded > ALIAS_BUDGET:
+                raise Unsafe(f"aliases here expand past {ALIAS_BUDGET} nodes (an alias bomb?)", event.start_mark)
+        elif cls is _E.DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise Unsafe("an order file holds one YAML document", event.start_mark)
             continue
-        tag = getattr(event, "tag", None)
-        if tag is not None and tag not in _STANDARD_TAGS and not (kind == "ScalarEvent" and event.implicit[0]):
-            raise Unsafe(f"the tag {tag} is not allowed in an order file", event.start_mark)
-        if kind == "ScalarEvent":
-            node = Node("scalar", event.value, event.style, event.start_mark, event.end_mark)
-            if event.anchor:
-                anchors[event.anchor] = node
-            add(node)
-        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
-            if len(stack) >= MAX_DEPTH:
-                raise Unsafe(f"this YAML nests deeper than {MAX_DEPTH} levels", event.start_mark)
-            node = Node("map" if kind == "MappingStartEvent" else "seq", [], None, event.start_mark, event.end_mark)
-            if event.anchor:
-                anchors[event.anchor] = node
-            stack.append((node, []))
-        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
-            node, _ = stack.pop()
-            node.end = event.end_mark
-            add(node)
-        elif kind == "AliasEvent":
-            target = anchors.get(event.anchor)
-            if target is None:
-                raise Unsafe(f"alias *{event.anchor} has no anchor before it", event.start_mark)
-            expanded += target.size
-            if expanded > ALIAS_BUDGET:
-                raise Unsafe(f"aliases here expand past {ALIAS_BUDGET} nodes (an alias bomb?)", event.start_mark)
-            add(target)
+        else:
+            continue
+        if not stack:
+            root = node
+            continue
+        top = stack[-1]
+        parent = top[0]
+        if parent.kind == "seq":
+            parent.value.append(node)
+        elif top[1] is None:
+            top[1] = node
+        else:
+            parent.value.append((top[1], node))
+            top[1] = None
+        parent.size += node.size
     return root
 
 

@@ -137,7 +137,7 @@ def changes(stmt):
             yield name, stmt.options[name]
 
 
-@rule("OS302", "not-modifiable", summary="A MODIFY that changes a field the broker cannot modify", brokers=("groww",))
+@rule("OS302", "not-modifiable", summary="A MODIFY that changes a field the broker cannot modify", brokers=("groww",), on=("MODIFY *",))
 def not_modifiable(stmt, ctx):
     """
     What:
@@ -183,7 +183,7 @@ def not_modifiable(stmt, ctx):
             )
 
 
-@rule("OS303", "price-precision", summary="A price with more decimal places than the broker takes", brokers=("groww",))
+@rule("OS303", "price-precision", summary="A price with more decimal places than the broker takes", brokers=("groww",), on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
 def price_precision(stmt, ctx):
     """
     What:

@@ -12,7 +12,7 @@ def _instrument(stmt):
     return stmt.instrument if stmt.verb == "CREATE" else None
 
 
-@rule("OS200", "index-symbol", summary="An index name where a tradable contract belongs")
+@rule("OS200", "index-symbol", summary="An index name where a tradable contract belongs", on=("CREATE *",))
 def index_symbol(stmt, ctx):
     """
     What:
@@ -42,7 +42,7 @@ def index_symbol(stmt, ctx):
         )
 
 
-@rule("OS207", "unknown-symbol", severity="warning", summary="A symbol ordspec cannot read or does not find")
+@rule("OS207", "unknown-symbol", severity="warning", summary="A symbol ordspec cannot read or does not find", on=("CREATE *",))
 def unknown_symbol(stmt, ctx):
     """
     What:
@@ -78,7 +78,7 @@ def unknown_symbol(stmt, ctx):
         yield stmt.symbol, f"{symbol} is not in the instrument master {ctx.refdata.master_path}"
 
 
-@rule("OS208", "reference-data", severity="info", summary="A contract whose lot size ordspec does not know")
+@rule("OS208", "reference-data", severity="info", summary="A contract whose lot size ordspec does not know", on=("CREATE *",))
 def reference_data(stmt, ctx):
     """
     What:
@@ -106,7 +106,7 @@ def reference_data(stmt, ctx):
         )
 
 
-@rule("OS204", "expired-contract", summary="A contract that expired before the --as-of day")
+@rule("OS204", "expired-contract", summary="A contract that expired before the --as-of day", on=("CREATE *",))
 def expired_contract(stmt, ctx):
     """
     What:
@@ -138,7 +138,7 @@ def expired_contract(stmt, ctx):
     )
 
 
-@rule("OS205", "segment-mismatch", summary="A segment that is not the instrument's")
+@rule("OS205", "segment-mismatch", summary="A segment that is not the instrument's", on=("CREATE *",))
 def segment_mismatch(stmt, ctx):
     """
     What:
@@ -166,7 +166,7 @@ def segment_mismatch(stmt, ctx):
     yield given, f"{inst.symbol} is in segment {inst.segment}, not {given.value}", f"write `segment {inst.segment}`, or leave it out"
 
 
-@rule("OS206", "exchange-mismatch", summary="An exchange that does not list the instrument")
+@rule("OS206", "exchange-mismatch", summary="An exchange that does not list the instrument", on=("CREATE *",))
 def exchange_mismatch(stmt, ctx):
     """
     What:
@@ -193,7 +193,7 @@ def exchange_mismatch(stmt, ctx):
         yield given, f"{inst.symbol} trades on {inst.exchange}, not {given.value}", f"write `exchange {inst.exchange}`"
 
 
-@rule("OS201", "lot-size", summary="A derivatives quantity that is not a whole number of lots")
+@rule("OS201", "lot-size", summary="A derivatives quantity that is not a whole number of lots", on=("CREATE *",))
 def lot_size(stmt, ctx):
     """
     What:
@@ -230,7 +230,7 @@ def lot_size(stmt, ctx):
         )
 
 
-@rule("OS202", "tick-size", summary="A price that is not a multiple of the instrument's tick size")
+@rule("OS202", "tick-size", summary="A price that is not a multiple of the instrument's tick size", on=("CREATE *",))
 def tick_size(stmt, ctx):
     """
     What:
@@ -281,7 +281,7 @@ def _plain(d: Decimal) -> str:
     return format(d, "f")
 
 
-@rule("OS203", "freeze-quantity", summary="A derivatives quantity above the exchange's freeze quantity")
+@rule("OS203", "freeze-quantity", summary="A derivatives quantity above the exchange's freeze quantity", on=("CREATE *",))
 def freeze_quantity(stmt, ctx):
     """
     What:

@@ -15,7 +15,7 @@ def _missing_parts(stmt):
         if entry is None or (entry.trigger is None and "entry.trigger" not in bad):
             yield stmt.kind, "a GTT needs a trigger", "add `trigger PRICE up` or `trigger PRICE down`"
         elif entry.direction is None and "entry.direction" not in bad:
-            yield entry.trigger, "a GTT trigger needs a direction", "write `up` or `down` after the trigger price"
+            yield entry.trigger or entry, "a GTT trigger needs a direction", "write `up` or `down` after the trigger price"
     elif verb == "CREATE" and kind == "OCO":
         if stmt.target is None:
             yield stmt.kind, "an OCO needs a target leg", "add `target PRICE [limit PRICE]`"
@@ -102,7 +102,7 @@ _NO_PRICE = ("MARKET", "SL_M")
 _ROLE = {"entry": "order", "target": "target leg", "sl": "stop-loss leg"}
 
 
-@rule("OS103", "missing-price", summary="A LIMIT or SL order without its limit price, or a GTT without its order")
+@rule("OS103", "missing-price", summary="A LIMIT or SL order without its limit price, or a GTT without its order", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
 def missing_price(stmt, ctx):
     """
     What:
@@ -133,7 +133,7 @@ def missing_price(stmt, ctx):
             yield kind, f"a {kind.value} {_ROLE[leg.role]} needs a limit price", "add `limit PRICE`"
 
 
-@rule("OS104", "unexpected-price", summary="A MARKET or SL_M order given a limit price")
+@rule("OS104", "unexpected-price", summary="A MARKET or SL_M order given a limit price", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
 def unexpected_price(stmt, ctx):
     """
     What:
@@ -166,7 +166,7 @@ def _exit_side(stmt) -> str | None:
     return "SELL" if stmt.side.value == "BUY" else "BUY"
 
 
-@rule("OS105", "leg-order", summary="Target, stop-loss, limit and trigger prices in an order that cannot work")
+@rule("OS105", "leg-order", summary="Target, stop-loss, limit and trigger prices in an order that cannot work", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
 def leg_order(stmt, ctx):
     """
     What:
@@ -233,7 +233,7 @@ def leg_order(stmt, ctx):
                 yield target.trigger, f"the target ({t_trig}) must trigger {where} the entry price ({ref.value}){ctx.named('tgt_trigger')}"
 
 
-@rule("OS106", "oco-quantity", summary="An OCO for more than the position it protects")
+@rule("OS106", "oco-quantity", summary="An OCO for more than the position it protects", on=("CREATE OCO",))
 def oco_quantity(stmt, ctx):
     """
     What:
@@ -263,7 +263,7 @@ def oco_quantity(stmt, ctx):
         yield stmt.qty, f"quantity {stmt.qty.value} is more than the position of {abs(position.value)} it protects", f"use a quantity of at most {abs(position.value)}"
 
 
-@rule("OS107", "oco-direction", summary="An OCO whose side does not exit its position")
+@rule("OS107", "oco-direction", summary="An OCO whose side does not exit its position", on=("CREATE OCO",))
 def oco_direction(stmt, ctx):
     """
     What:
@@ -294,7 +294,7 @@ def oco_direction(stmt, ctx):
         yield stmt.side, f"a BUY OCO exits a short position, but the position is {position.value}", "use SELL to exit a long position"
 
 
-@rule("OS108", "date-order", summary="A SIP that starts before it is registered")
+@rule("OS108", "date-order", summary="A SIP that starts before it is registered", on=("CREATE SIP", "MODIFY SIP"))
 def date_order(stmt, ctx):
     """
     What:

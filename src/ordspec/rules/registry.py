@@ -20,9 +20,9 @@ SECTIONS = ("What", "Why", "Decision", "Example", "Source")
 
 
 class Rule:
-    __slots__ = ("code", "name", "severity", "summary", "brokers", "scope", "check", "doc")
+    __slots__ = ("code", "name", "severity", "summary", "brokers", "scope", "check", "doc", "on")
 
-    def __init__(self, code, name, severity, summary, brokers, scope, check, doc):
+    def __init__(self, code, name, severity, summary, brokers, scope, check, doc, on=("* *",)):
         self.code = code
         self.name = name
         self.severity = severity
@@ -31,6 +31,10 @@ class Rule:
         self.scope = scope  # "statement", "run" or "reader"
         self.check = check
         self.doc = doc
+        self.on = on  # the statements it checks: "VERB KIND" patterns, "*" for any
+
+    def checks(self, verb: str, kind: str) -> bool:
+        return any(v in ("*", verb) and k in ("*", kind) for v, k in (p.split() for p in self.on))
 
     def applies_to(self, broker: str | None) -> bool:
         return self.brokers == ALL or (broker is not None and broker in self.brokers)
@@ -76,11 +80,11 @@ def _register(rule: Rule) -> Rule:
     return rule
 
 
-def rule(code: str, name: str, *, severity: str = "error", summary: str, brokers=ALL, scope: str = "statement"):
-    """Register a check function as a rule."""
+def rule(code: str, name: str, *, severity: str = "error", summary: str, brokers=ALL, scope: str = "statement", on=("* *",)):
+    """Register a check function as a rule; `on` says which statements it checks ("CREATE OCO", "LIST *")."""
 
     def register(check):
-        _register(Rule(code, name, severity, summary, brokers, scope, check, check.__doc__))
+        _register(Rule(code, name, severity, summary, brokers, scope, check, check.__doc__, on))
         return check
 
     return register

@@ -9,7 +9,7 @@ def _ref_chars(text: str) -> bool:
     return text.isascii() and all(c.isalnum() or c == "-" for c in text)
 
 
-@rule("OS304", "reference-id", summary="A `ref` that is not 8-20 letters and digits with at most two hyphens", brokers=("groww",))
+@rule("OS304", "reference-id", summary="A `ref` that is not 8-20 letters and digits with at most two hyphens", brokers=("groww",), on=("CREATE *",))
 def reference_id(stmt, ctx):
     """
     What:
@@ -78,7 +78,7 @@ def duplicate_reference(keys, ctx):
             continue
         where = f"{seen[0]}:{seen[1].line}"
         if derived:
-            yield file, span, f"this order is identical to the one at {where} and derives the same reference id {key}", "give one of them its own `ref`"
+            yield file, span, f"this order is identical to the one at {where}, so both would derive the same reference id", "give one of them its own `ref`"
         else:
             yield file, span, f"reference id {key} is already used at {where}", "every order needs its own `ref`"
 
@@ -94,7 +94,7 @@ def _months_later(start, months: int):
             day -= 1
 
 
-@rule("OS306", "list-window", summary="A LIST time window that ends before it starts or spans more than a month", brokers=("groww",))
+@rule("OS306", "list-window", summary="A LIST time window that ends before it starts or spans more than a month", brokers=("groww",), on=("LIST *",))
 def list_window(stmt, ctx):
     """
     What:
@@ -142,7 +142,7 @@ def _default_note(given_from, given_to) -> str | None:
     return None
 
 
-@rule("OS307", "page-range", summary="A LIST page outside 0-500 or page size outside 1-50", brokers=("groww",))
+@rule("OS307", "page-range", summary="A LIST page outside 0-500 or page size outside 1-50", brokers=("groww",), on=("LIST *",))
 def page_range(stmt, ctx):
     """
     What:
@@ -170,7 +170,7 @@ def page_range(stmt, ctx):
             yield field, f"{label} {field.value} is outside {low}-{high}"
 
 
-@rule("OS308", "notes-length", summary="smallcase notes longer than 256 characters")
+@rule("OS308", "notes-length", summary="smallcase notes longer than 256 characters", on=("CREATE SMALLCASE",))
 def notes_length(stmt, ctx):
     """
     What:

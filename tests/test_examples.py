@@ -1,0 +1,34 @@
+"""examples/ holds only valid files: they lint clean today, with no options, and compile."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ordspec.lint import today
+from tests.conftest import ROOT, compile_text, lint_text
+
+EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".ord", ".yaml", ".yml"))
+
+
+def test_there_are_examples_of_both_forms():
+    assert {p.suffix for p in EXAMPLES} >= {".ord", ".yaml"}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_lints_clean(path):
+    assert [str(d) for d in lint_text(path.read_text(), as_of=today(), name=path.name)] == []
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_compiles(path):
+    requests, diagnostics = compile_text(path.read_text(), broker=None, as_of=today(), name=path.name)
+    assert requests, [str(d) for d in diagnostics]
+    json.dumps([r.as_dict() for r in requests], default=str)
+
+
+def test_the_cli_agrees(cli):
+    result = cli("lint", ROOT / "examples")
+    assert result.returncode == 0, result.stdout.decode()
+    assert b"All checks passed" in result.stdout
