@@ -1,0 +1,27 @@
+"""The generated parts of README.md and docs/rules.md match the registry and the broker tables."""
+
+from __future__ import annotations
+
+from ordspec import docs
+from ordspec.rules.registry import all_rules
+from tests.conftest import ROOT
+
+
+def test_generated_docs_are_current():
+    assert docs.main(["--check"]) == 0, "run: python -m ordspec.docs"
+
+
+def test_every_rule_is_in_the_readme_and_the_rules_page():
+    readme = (ROOT / "README.md").read_text()
+    page = (ROOT / "docs" / "rules.md").read_text()
+    for rule in all_rules():
+        assert f"| {rule.code} | [`{rule.name}`]" in readme
+        assert f"## {rule.name}\n" in page
+
+
+def test_the_readme_commands_are_the_ci_commands():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "python3 -m venv .venv && .venv/bin/pip install -e '.[test]'" in readme
+    assert ".venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'" in ci
+    assert ".venv/bin/pytest" in readme and ci.rstrip().endswith(".venv/bin/pytest")
