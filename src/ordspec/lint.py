@@ -240,12 +240,18 @@ class Run:
         for rule in all_rules():
             if rule.scope != "run":
                 continue
-            for file, span, message, help in rule.check(self.keys, None):
-                self.diagnostics.append(
-                    Diagnostic(file, span.line, span.column, span.end_line, span.end_column, rule.severity, rule.code, rule.name, message, help)
-                )
+            try:
+                found = [
+                    Diagnostic(f, s.line, s.column, s.end_line, s.end_column, rule.severity, rule.code, rule.name, m, h)
+                    for f, s, m, h in rule.check(self.keys, None)
+                ]
+            except Exception as e:  # as in _apply: report, never lose the other diagnostics
+                first = next(iter(self.sources), "<run>")
+                found = [make("internal-error", first, Span(1, 1, 1, 2), f"rule {rule.name} failed: {type(e).__name__}: {e}", "please report this")]
+            self.diagnostics.extend(found)
         order = {name: i for i, name in enumerate(self.sources)}
-        self.diagnostics.sort(key=lambda d: (order.get(d.file, -1), d.line, d.column, d.code, d.message))
+        unique = {(d.file, d.line, d.column, d.code, d.message): d for d in self.diagnostics}  # a YAML anchor merged twice reports once
+        self.diagnostics = sorted(unique.values(), key=lambda d: (order.get(d.file, -1), d.line, d.column, d.code, d.message))
         return self.diagnostics
 
     @property

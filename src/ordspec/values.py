@@ -118,7 +118,8 @@ def enum(text: str, choices: tuple, what: str):
         return upper, None
     hint = suggest(text, choices)
     help = f"did you mean {hint}?" if hint else None
-    return None, Problem("bad-value", f"`{text}` is not a {what}: expected {', '.join(choices)}", help)
+    article = "an" if what[0] in "aeiou" else "a"
+    return None, Problem("bad-value", f"`{text}` is not {article} {what}: expected {', '.join(choices)}", help)
 
 
 def option(name: str, text: str):

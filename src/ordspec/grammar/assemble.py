@@ -74,8 +74,18 @@ class Assembler:
         stmt.order_id = Field.at(text, span)
 
     def smallcase(self, stmt: Statement, sc_type: str, type_span: Span, scid: str | None, scid_span: Span | None) -> None:
-        stmt.sc_type = Field.at(sc_type.upper(), type_span)
+        from ordspec.language import SC_INTENTS, SC_ORDERS
+
+        value, problem = values.enum(sc_type, SC_ORDERS + SC_INTENTS, "smallcase order type")
+        if problem:
+            stmt.invalid.add("sc_type")
+            self.problem(problem, type_span)
+            value = sc_type.upper()
+        stmt.sc_type = Field.at(value, type_span)
         if scid is not None:
+            if value in SC_INTENTS:
+                self.report("misplaced-option", scid_span, f"{value} takes no scid", "SIP_SETUP acts on an invested smallcase: give its `iscid`")
+                return
             stmt.scid = Field.at(scid, scid_span)
 
     # legs

@@ -64,6 +64,13 @@ class Node:
             end_line, end_column = line, column + 1
         return Span(line, column, end_line, end_column)
 
+    def last(self) -> Node:
+        """The last scalar inside: where a block collection really ends."""
+        node = self
+        while node.kind != "scalar" and node.value:
+            node = node.value[-1][1] if node.kind == "map" else node.value[-1]
+        return node
+
     @property
     def is_null(self) -> bool:
         return self.kind == "scalar" and not self.style and self.value in _NULLS
@@ -105,6 +112,8 @@ def compose(text: str) -> Node | None:
             node = anchors.get(event.anchor)
             if node is None:
                 raise Unsafe(f"alias *{event.anchor} has no anchor before it", event.start_mark)
+            if any(open_node[0] is node for open_node in stack):
+                raise Unsafe(f"alias *{event.anchor} is inside its own anchor (a recursive structure)", event.start_mark)
             expanded += node.size
             if expanded > ALIAS_BUDGET:
                 raise Unsafe(f"aliases here expand past {ALIAS_BUDGET} nodes (an alias bomb?)", event.start_mark)
@@ -195,7 +204,11 @@ class _Walker:
         self.defaults: dict = {}
 
     def span(self, node: Node) -> Span:
-        return node.span(self.source.lines)
+        if node.kind == "scalar" or not node.value:
+            return node.span(self.source.lines)
+        # a block collection's end mark is where the next item starts: end at its last value
+        first, last = node.span(self.source.lines), node.last().span(self.source.lines)
+        return Span(first.line, first.column, last.end_line, last.end_column)
 
     def error(self, node: Node, message: str, help: str | None = None, rule: str = "syntax") -> None:
         self.build.report(rule, self.span(node), message, help)
@@ -228,17 +241,19 @@ class _Walker:
         if node.kind != "seq":
             return self.error(node, "`orders` is a list")
         for item in node.value:
-            if item.kind == "scalar" and not item.is_null:
+            if item.kind == "scalar" and not item.is_null and item.value.strip():
                 self.line(item)
             elif item.kind == "map":
                 self.structured(item)
             else:
-                self.error(item, "an order is a DSL line or a mapping")
+                self.error(item, "an order is a DSL line or a mapping" if item.kind == "seq" else "an empty order")
 
-    def mapping(self, node: Node, allowed, where: str, merged: int = 0) -> dict:
+    def mapping(self, node: Node, allowed, where: str, merged: int = 0, seen: set | None = None) -> dict:
         """key -> (key node, value node), with `<<` merges; reports unknown and repeated keys."""
         out: dict = {}
         merges = []
+        seen = set() if seen is None else seen
+        seen.add(id(node))
         for key, value in node.value:
             if key.kind != "scalar":
                 self.error(key, "a key is a plain word")
@@ -258,16 +273,21 @@ class _Walker:
                 continue
             out[name] = (key, value)
         for source in merges:
+            if id(source) in seen:
+                continue  # merged already: a mapping's keys count once
             if source.kind != "map" or merged > 8:
                 self.error(source, "`<<` merges a mapping")
                 continue
-            for name, pair in self.mapping(source, allowed, where, merged + 1).items():
+            for name, pair in self.mapping(source, allowed, where, merged + 1, seen).items():
                 out.setdefault(name, pair)
         return out
 
     def scalar(self, node: Node, name: str) -> bool:
-        if node.kind == "scalar" and not node.is_null:
+        if node.kind == "scalar" and not node.is_null and node.value != "":
             return True
+        if node.kind == "scalar" and node.value == "":
+            self.error(node, f"`{name}` needs a value", rule="bad-value")
+            return False
         self.error(node, f"`{name}` needs a value" if node.is_null else f"`{name}` takes a single value", rule="bad-value")
         return False
 
@@ -285,7 +305,10 @@ class _Walker:
 
     def structured(self, node: Node) -> None:
         build = self.build
+        before = len(build.diagnostics)
         keys = self.mapping(node, ORDER_KEYS, "in an order")
+        if any(d.name == "syntax" for d in build.diagnostics[before:]):
+            return  # like a DSL line with a syntax error: not checked further
         if "kind" not in keys:
             return self.error(node, "an order needs `kind:` (GTT, OCO, BRACKET, SIP or SMALLCASE)")
         kind_key, kind = keys["kind"]
@@ -299,8 +322,7 @@ class _Walker:
 
         if kind.value.upper() not in KINDS or (verb != CREATE and kind.value.upper() == "SMALLCASE"):
             return self.error(kind, f"`{kind.value}` is not an order kind: expected {', '.join(KINDS)}", rule="bad-value")
-        whole = self.span(node)
-        stmt = build.start(verb, kind.value, kind.span(), whole)
+        stmt = build.start(verb, kind.value, kind.span(), self.span(node))
         checked: dict = {}
 
         def value(name: str):
@@ -360,9 +382,9 @@ class _Walker:
             build.direction(stmt, keys["direction"][1].value, keys["direction"][1].span())
         if "market" in keys and self.scalar(keys["market"][1], "market"):
             k, v = keys["market"]
-            if v.value.lower() == "true":
+            if v.value.lower() in ("true", "yes", "on"):
                 build.market(stmt, k.span())
-            elif v.value.lower() != "false":
+            elif v.value.lower() not in ("false", "no", "off"):
                 self.error(v, "`market` is true or false", rule="bad-value")
         if "limit" in keys and self.scalar(keys["limit"][1], "limit"):
             k, v = keys["limit"]

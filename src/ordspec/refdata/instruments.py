@@ -136,6 +136,11 @@ class Tables:
     def commodities(self):
         return {r["underlying"] for r in _rows("commodities.csv")}
 
+    @cached_property
+    def underlyings(self) -> frozenset:
+        """Every underlying the tables name: settles ambiguous weekly symbols."""
+        return frozenset(self.indices) | {row[1] for row in self.lots} | self.commodities
+
 
 def _within(day: date, start: date | None, end: date | None) -> bool:
     return (start is None or start <= day) and (end is None or day <= end)
@@ -171,8 +176,10 @@ class RefData:
             col = {name: header.index(name) for name in GROWW_COLUMNS}
             self.master = {}
             try:
-                for line, row in enumerate(reader, 2):
+                line = reader.line_num + 1
+                for row in reader:
                     self._master_row(row, col, line)
+                    line = reader.line_num + 1  # a quoted field may span lines: count lines, not rows
             except (csv.Error, UnicodeDecodeError) as e:
                 raise MasterError(f"{path}: line {reader.line_num}: {e}") from None
 
@@ -182,15 +189,22 @@ class RefData:
                 self.master_problems.append((line, f"{len(row)} columns, expected {len(GROWW_COLUMNS)}"))
             return
         get = lambda name: row[col[name]].strip()  # noqa: E731
-        try:
-            lot = _whole(get("lot_size") or "1")
-            tick = Decimal(get("tick_size")) if get("tick_size") else None
-            freeze = _whole(get("freeze_quantity")) if get("freeze_quantity") else None
-            expiry = date.fromisoformat(get("expiry_date")[:10]) if get("expiry_date") else None
-            strike = Decimal(get("strike_price")) if get("strike_price") else None
-        except (ValueError, InvalidOperation) as e:
-            self.master_problems.append((line, f"unreadable value: {e}"))
-            return
+        readers = (
+            ("lot_size", _whole),
+            ("tick_size", Decimal),
+            ("freeze_quantity", _whole),
+            ("expiry_date", lambda t: date.fromisoformat(t[:10])),
+            ("strike_price", Decimal),
+        )
+        read = {}
+        for name, reader in readers:
+            text = get(name)
+            try:
+                read[name] = reader(text) if text else None
+            except (ValueError, InvalidOperation):
+                self.master_problems.append((line, f"{name} `{text}` is not readable"))
+                return
+        tick = read["tick_size"]
         if tick is not None and (not tick.is_finite() or tick <= 0):
             self.master_problems.append((line, f"tick_size {tick} is not above zero"))
             return
@@ -199,18 +213,19 @@ class RefData:
             get("instrument_type").upper(),
             get("segment").upper() or None,
             get("underlying_symbol") or key[1],
-            expiry,
-            strike,
-            lot,
+            read["expiry_date"],
+            read["strike_price"],
+            read["lot_size"],
             tick,
-            freeze,
+            read["freeze_quantity"],
             line,
         )
 
     def _from_master(self, symbol: str, exchange: str | None) -> Instrument | None:
         if self.master is None:
             return None
-        exchanges = [exchange] if exchange else ["NSE", "BSE", "MCX"]
+        # the exchange asked for first; then any (exchange-mismatch says if it differs)
+        exchanges = ([exchange] if exchange else []) + [e for e in ("NSE", "BSE", "MCX") if e != exchange]
         for ex in exchanges:
             row = self.master.get((ex, symbol))
             if row is not None:
@@ -221,7 +236,7 @@ class RefData:
         inst = Instrument(symbol, ex, segment, type if type != "IDX" else "IDX", underlying, "master")
         where = f"instrument master {self.master_path}, line {line}"
         inst.expiry, inst.expiry_exact, inst.strike = expiry, expiry is not None, strike
-        inst.lot = (lot, where)
+        inst.lot = (lot, where) if lot else None
         inst.tick = (tick, where) if tick else None
         if freeze and freeze > 1:
             # Groww publishes the first quantity that freezes (BANKNIFTY 601 for
@@ -250,7 +265,7 @@ class RefData:
         t = self.tables
         if symbol in t.indices:
             return Instrument(symbol, t.indices[symbol], None, "IDX", symbol, "symbol")
-        contract = parse(symbol)
+        contract = parse(symbol, t.underlyings)
         if contract is None:
             return None
         u = contract.underlying

@@ -24,7 +24,8 @@ def _patterns():
         r"(?P<u>[A-Z0-9&-]+?)(?P<yy>[0-9]{2})(?P<mon>" + "|".join(MONTHS) + r")"
         r"(?:(?P<fut>FUT)|(?P<strike>[0-9]+(?:\.[0-9]+)?)(?P<opt>CE|PE))"
     )
-    weekly = re.compile(r"(?P<u>[A-Z0-9&-]+?)(?P<yy>[0-9]{2})(?P<m>[1-9OND])(?P<dd>[0-9]{2})(?P<strike>[0-9]+(?:\.[0-9]+)?)(?P<opt>CE|PE)")
+    # after the underlying: YY M DD STRIKE CE|PE (the underlying is found by trying each split)
+    weekly = re.compile(r"(?P<yy>[0-9]{2})(?P<m>[1-9OND])(?P<dd>[0-9]{2})(?P<strike>[0-9]+(?:\.[0-9]+)?)(?P<opt>CE|PE)")
     return monthly, weekly
 
 
@@ -55,8 +56,11 @@ def _month_end(year: int, month: int) -> date:
     return first_of_next - timedelta(days=1)
 
 
-def parse(symbol: str) -> Contract | None:
-    """The contract a derivative symbol names, an equity for a plain symbol, or None."""
+def parse(symbol: str, known: frozenset | set = frozenset()) -> Contract | None:
+    """The contract a derivative symbol names, an equity for a plain symbol, or None.
+
+    `known` underlyings settle a weekly symbol that splits more than one way.
+    """
     if not any(c.isdigit() for c in symbol):
         return _equity(symbol)
     monthly, weekly = _patterns()
@@ -67,13 +71,21 @@ def parse(symbol: str) -> Contract | None:
         if m["fut"]:
             return Contract(m["u"], "FUT", expiry)
         return Contract(m["u"], m["opt"], expiry, strike=Decimal(m["strike"]))
-    m = weekly.fullmatch(symbol)
-    if m:
+    # A weekly symbol can split more than one way when the underlying ends in
+    # digits: NIFTYNXT50 25 1 09 70000 CE, or NIFTYNXT5 02 5 10 970000 CE. Weekly
+    # options are index options, so a known underlying wins; else the first real date.
+    found = []
+    for cut in range(1, len(symbol) - 6):
+        m = weekly.fullmatch(symbol, cut)
+        if m is None:
+            continue
         try:
             expiry = date(2000 + int(m["yy"]), _WEEKLY_MONTH[m["m"]], int(m["dd"]))
         except ValueError:
-            return None
-        return Contract(m["u"], m["opt"], expiry, exact=True, strike=Decimal(m["strike"]))
+            continue
+        found.append(Contract(symbol[:cut], m["opt"], expiry, exact=True, strike=Decimal(m["strike"])))
+    if found:
+        return next((c for c in found if c.underlying in known), found[0])
     if looks_derivative(symbol):
         return None  # looks like a contract but is not one we can read
     return _equity(symbol)

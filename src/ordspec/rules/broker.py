@@ -68,6 +68,7 @@ def unsupported(stmt, ctx):
     if segments is not None and segment is not None and segment.value not in segments:
         note = notes.get(f"{verb} {kind} {segment.value}") or notes.get(f"segment {segment.value}")
         yield segment, f"{broker.title} does not support {kind} in {segment.value}", note
+        return  # the exchange and validity that came with it say nothing more
     elif segments and segment is not None and "product" in stmt.options and segments.get(segment.value):
         product = stmt.options["product"]
         allowed = segments[segment.value]
@@ -79,7 +80,7 @@ def unsupported(stmt, ctx):
         if field is not None and allowed is not None and field.value not in allowed:
             yield field, f"{broker.title} does not take {name} {field.value}", f"{broker.title} takes {', '.join(allowed)}"
     note = notes.get(f"{kind} legs")
-    if note and verb == "CREATE" and (stmt.target is not None or stmt.sl is not None):
+    if note and (stmt.target is not None or stmt.sl is not None):
         leg = stmt.target or stmt.sl
         yield leg, f"{broker.title} cannot take target or stop-loss legs on a {kind} here", note
 

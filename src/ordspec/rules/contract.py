@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ordspec.refdata.symbols import MONTHS, example_contracts, looks_derivative
+from ordspec.refdata.symbols import example_contracts, looks_derivative
 from ordspec.rules.registry import rule
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
 def _instrument(stmt):
@@ -130,7 +133,7 @@ def expired_contract(stmt, ctx):
     inst = _instrument(stmt)
     if inst is None or inst.expiry is None or ctx.as_of <= inst.expiry:
         return
-    when = str(inst.expiry) if inst.expiry_exact else f"in {MONTHS[inst.expiry.month - 1].title()} {inst.expiry.year}"
+    when = str(inst.expiry) if inst.expiry_exact else f"in {_MONTH_NAMES[inst.expiry.month - 1]} {inst.expiry.year}"
     yield (
         stmt.symbol,
         f"{inst.symbol} expired {'on ' if inst.expiry_exact else ''}{when} (checked as of {ctx.as_of})",

@@ -30,9 +30,12 @@ def _missing_parts(stmt):
         for name, help in (("start", "add `start YYYY-MM-DD`"), ("installments", "add `installments N`")):
             if name not in stmt.options and name not in bad:
                 yield stmt.kind, f"a SIP needs `{name}`", help
-    elif verb == "CREATE" and kind == "SMALLCASE":
-        if stmt.sc_type.value == "SIP_SETUP" and "iscid" not in stmt.options and "iscid" not in bad:
-            yield stmt.sc_type, "SIP_SETUP needs the invested smallcase's id", "add `iscid ID`"
+    elif verb == "CREATE" and kind == "SMALLCASE" and "sc_type" not in bad:
+        if stmt.sc_type.value == "SIP_SETUP":
+            if "iscid" not in stmt.options and "iscid" not in bad:
+                yield stmt.sc_type, "SIP_SETUP needs the invested smallcase's id", "add `iscid ID`"
+        elif stmt.scid is None:
+            yield stmt.sc_type, f"a smallcase {stmt.sc_type.value} needs the smallcase's id (scid)", "add `scid: SCET_0010` (in the DSL: SMALLCASE BUY SCET_0010)"
     elif verb == "MODIFY":
         changes = [stmt.qty, stmt.entry, stmt.target, stmt.sl, stmt.frequency, stmt.amount] + list(stmt.scrips)
         changes += [f for name, f in stmt.options.items() if name not in ("segment", "side") and name not in stmt.defaulted]
@@ -47,9 +50,10 @@ def _broker_parts(stmt, broker):
             continue
         for name in names:
             if name == "segment" and verb == "CREATE":
-                if stmt.segment is None and "segment" not in stmt.invalid and stmt.instrument is not None:
-                    if stmt.instrument.type != "IDX":  # index-symbol says what to write
-                        yield stmt.symbol, f"{broker.title} needs a segment and ordspec cannot tell {stmt.symbol.value}'s", "add `segment CASH` or `segment FNO`"
+                known = stmt.instrument
+                if stmt.segment is None and "segment" not in stmt.invalid and not (known is not None and known.type == "IDX"):
+                    # (an index: index-symbol says what to write instead)
+                    yield stmt.symbol, f"{broker.title} needs a segment and ordspec cannot tell {stmt.symbol.value}'s", "add `segment CASH` or `segment FNO`"
                 continue
             if name not in stmt.options and name not in stmt.invalid:
                 yield stmt.kind, f"{broker.title} needs `{name}` for {verb.lower()} {kind}", _REQUIRED_HELP.get(name)

@@ -57,8 +57,9 @@ declare(
     doc="""
     What:
     A YAML order file that uses a tag (`!!python/object`, `!custom`), whose
-    aliases would expand past a budget (the "billion laughs" attack), that
-    nests deeper than 64 levels, or that is larger than 64 MiB.
+    aliases would expand past a budget (the "billion laughs" attack) or refer
+    to the mapping they stand in, that nests deeper than 64 levels, that holds
+    more than one document, or that is larger than 64 MiB.
 
     Why:
     Order files come from repositories and pull requests. Loading one must be
