@@ -622,7 +622,7 @@ class TestInstrumentMaster:
         bad = _row(exchange="NSE", trading_symbol="NIFTY25NOV24000CE", lot_size="seventy-five")
         path = write_master(tmp_path / "m.csv", [share, bad])
         assert (tmp_path / "m.csv").read_text().splitlines()[3].startswith("NSE,,NIFTY25NOV24000CE")
-        assert [line for line, _ in RefData(path).master_problems] == [4]
+        assert [line for _, line, _ in RefData(path).master_problems] == [4]
 
     def test_a_byte_order_mark_and_crlf_are_read(self, tmp_path):
         path = tmp_path / "m.csv"

@@ -13,6 +13,8 @@ turns it into a failure that asks for the marker to go.
 
 from __future__ import annotations
 
+import json
+
 import copy
 import csv
 import re
@@ -32,6 +34,20 @@ SAME = "same"  # Case.fail_broker: lint the failing text with the passing text's
 
 # A GTT that every broker-neutral rule and Groww accept, used as the base of many cases.
 GTT = "GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC"
+ORDER_BOOK = json.dumps(
+    {
+        "status": "Ok",
+        "message": "Success",
+        "result": [
+            {
+                "regDate": "19-06-2025", "startDate": "19-06-2025", "frequency": "2", "endPeriod": "3", "sipName": sip_name,
+                "scrips": [{"exchange": "NSE", "token": "11536", "tradingSymbol": "TCS-EQ", "product": "CNC", "qty": "1", "sipType": "qty", "price": None}],
+                "internal": {"prevExecDate": "0", "dueDate": "19-06-2025", "execDate": "19-06-2025", "period": "0", "active": active, "orderNo": number},
+            }
+            for number, active, sip_name in (("100", "true", "running"), ("200", "false", "paused"))
+        ],
+    }
+)
 # The Groww document's OCO, with a whole lot (75) of NIFTY25OCT24000CE.
 OCO = "OCO SELL 75 NIFTY25OCT24000CE target 120.5 sl 95"
 OCO_BUY = "OCO BUY 75 NIFTY25OCT24000CE target 80 sl 110"
@@ -47,12 +63,6 @@ YAML_MODIFY_OCO = "orders:\n  - {kind: OCO, action: MODIFY, id: oco_a12bc3, segm
 
 # Kinds that no back end ordspec has today offers, although the documents' brokers do
 # (INDstocks: BRACKET; Codifi: SIP; smallcase: SMALLCASE). See Case.offered_elsewhere.
-OFFERED_ELSEWHERE_BUG = (
-    "BUG: without --broker, `unsupported` reports every BRACKET, SIP and SMALLCASE statement "
-    "(\"no broker offers SIP orders\") because only the Groww back end exists, although INDstocks, "
-    "Codifi and smallcase offer them (DESIGN.md spine; unsupported's docs name PAUSE on a GTT and "
-    "LIST of BRACKET orders as what no broker offers)"
-)
 
 
 # -- instrument master rows (Groww's CSV columns, refdata/instruments.py GROWW_COLUMNS)
@@ -109,8 +119,10 @@ class Case:
     the failing run (the minimal difference is then the option, not the text).
     instruments: (rows for passing, rows for failing), each written to a
     Groww instrument CSV and passed as --instruments.
-    offered_elsewhere: the case uses a kind only the unimplemented brokers
-    offer; it is also run with `unsupported` told that some broker offers it.
+    offered_elsewhere: the case uses a kind Groww does not offer (INDstocks:
+    BRACKET; Codifi: SIP; smallcase: SMALLCASE).
+    quotes: {symbol: last price} for --quotes; state: an order book (JSON
+    text) for --state.
     fake_broker: register a second broker "indstocks" (a stand-in with
     Groww's table) so that `broker-mismatch` can happen at all.
     xfail: "BUG: ..." where the failing side does not behave as documented.
@@ -129,6 +141,9 @@ class Case:
     instruments: tuple | None = None
     offered_elsewhere: bool = False
     fake_broker: bool = False
+    quotes: dict | None = None
+    state: str | None = None
+    fail_state: object = SAME
     xfail: str | None = None
 
 
@@ -334,7 +349,7 @@ CASES: dict[str, list[Case]] = {
             at_file="instruments",
             instruments=(
                 [TCS_ROW, NIFTY_OPT_ROW, RELIANCE_FUT_ROW],
-                [TCS_ROW, NIFTY_OPT_ROW, changed(RELIANCE_FUT_ROW, expiry_date="28-10-2025")],
+                [TCS_ROW, NIFTY_OPT_ROW, changed(RELIANCE_FUT_ROW, expiry_date="28/10/2025")],
             ),
         ),
     ],
@@ -938,6 +953,45 @@ CASES: dict[str, list[Case]] = {
         ),
         Case("page-negative", "LIST OCO segment FNO page 0", "LIST OCO segment FNO page -1", (1, 27), broker="groww"),
     ],
+    "silent-conversion": [
+        Case(
+            "trigger-market",
+            "GTT BUY 10 RELIANCE trigger 1520 up limit 1525 product CNC security 3045",
+            "GTT BUY 10 RELIANCE trigger 1520 up market product CNC security 3045",
+            (1, 37),
+            broker="indstocks",
+        ),
+        Case(
+            "market-parent",
+            BRACKET + " security 51011",
+            BRACKET.replace("limit 37", "market") + " security 51011",
+            (1, 34),
+            broker="indstocks",
+        ),
+    ],
+    "order-id": [
+        Case("drv-in-cash", "CANCEL BRACKET DRV-28131451 segment FNO", "CANCEL BRACKET DRV-28131451 segment CASH", (1, 37), broker="indstocks"),
+        Case("eq-in-fno", "MODIFY GTT EQ-456 segment CASH qty 10 trigger 1530 limit 1532", "MODIFY GTT EQ-456 segment FNO qty 10 trigger 1530 limit 1532", (1, 27), broker="indstocks"),
+    ],
+    "sip-state": [
+        Case("modify-needs-state", "MODIFY SIP 100 installments 6", "MODIFY SIP 100 installments 6", (1, 12), broker="codifi", state=ORDER_BOOK, fail_state=None),
+        Case("not-in-the-book", "PAUSE SIP 100", "PAUSE SIP 300", (1, 11), broker="codifi", state=ORDER_BOOK),
+        Case("pause-a-paused-sip", "PAUSE SIP 100", "PAUSE SIP 200", (1, 11), broker="codifi", state=ORDER_BOOK),
+        Case("resume-an-active-sip", "RESUME SIP 200", "RESUME SIP 100", (1, 12), broker="codifi", state=ORDER_BOOK),
+    ],
+    "last-price": [
+        Case("gtt-up", "GTT BUY 10 TCS trigger 4010 up limit 4012 product CNC", "GTT BUY 10 TCS trigger 3990 up limit 3992 product CNC", (1, 24), quotes={"TCS": "4000"}),
+        Case("gtt-down", "GTT BUY 10 TCS trigger 3990 down limit 3992 product CNC", "GTT BUY 10 TCS trigger 4010 down limit 4012 product CNC", (1, 24), quotes={"TCS": "4000"}),
+        Case("oco-target", OCO.replace("120.5", "130"), OCO.replace("120.5", "115"), (1, 38), quotes={"NIFTY25OCT24000CE": "120"}),
+        Case(
+            "bracket-trigger",
+            "BRACKET BUY 75 NIFTY25OCT24000CE trigger 38.5 limit 38.75 product NRML",
+            "BRACKET BUY 75 NIFTY25OCT24000CE trigger 37.5 limit 37.75 product NRML",
+            (1, 42),
+            quotes={"NIFTY25OCT24000CE": "38"},
+            offered_elsewhere=True,
+        ),
+    ],
     "notes-length": [
         Case(
             "257",
@@ -996,7 +1050,15 @@ def run_case(case: Case, failing: bool, tmp_path: Path):
         if rows is not None:
             instruments = _write_master(rows, tmp_path / f"instruments-{'fail' if failing else 'pass'}.csv")
     files = text if isinstance(text, dict) else {case.name: text}
-    run = Run(broker=broker, as_of=as_of, instruments=instruments)
+    quotes = state = None
+    if case.quotes is not None:
+        quotes = tmp_path / "quotes.csv"
+        quotes.write_text("symbol,last_price\n" + "".join(f"{k},{v}\n" for k, v in case.quotes.items()))
+    book = case.state if not failing or case.fail_state == SAME else case.fail_state
+    if book is not None:
+        state = tmp_path / "orderbook.json"
+        state.write_text(book)
+    run = Run(broker=broker, as_of=as_of, instruments=instruments, quotes=quotes and str(quotes), state=state and str(state))
     for name, body in files.items():
         source = run.read(name, name, body if isinstance(body, bytes) else body.encode())
         if source is not None:
@@ -1017,13 +1079,8 @@ def register_stand_in(monkeypatch, name: str = "indstocks") -> None:
     monkeypatch.setitem(compiler._loaded, name, stand_in)
 
 
-def offered_somewhere(monkeypatch) -> None:
-    """Tell `unsupported` that some broker offers every kind, as INDstocks, Codifi and smallcase will."""
-    monkeypatch.setattr("ordspec.rules.broker._anyone", lambda verb, kind: True)
-
-
-def _params(select=lambda case: True, offered_bug: bool = True, failing: bool = True):
-    """Parameters for the cases; Case.xfail marks the failing side, the offered-elsewhere bug both."""
+def _params(select=lambda case: True, failing: bool = True):
+    """Parameters for the cases; Case.xfail marks the failing side."""
     out = []
     for rule, case in RULE_CASES:
         if not select(case):
@@ -1031,8 +1088,6 @@ def _params(select=lambda case: True, offered_bug: bool = True, failing: bool = 
         marks = []
         if case.xfail and failing:
             marks.append(pytest.mark.xfail(strict=True, reason=case.xfail))
-        elif offered_bug and case.offered_elsewhere:
-            marks.append(pytest.mark.xfail(strict=True, reason=OFFERED_ELSEWHERE_BUG))
         out.append(pytest.param(rule, case, id=f"{rule}-{case.id}", marks=marks))
     return out
 
@@ -1069,17 +1124,6 @@ def test_passing_case_is_clean(rule, case, tmp_path, monkeypatch):
 def test_failing_case_fails_for_exactly_its_rule(rule, case, tmp_path, monkeypatch):
     if case.fake_broker:
         register_stand_in(monkeypatch)
-    check_fail(rule, case, tmp_path)
-
-
-@pytest.mark.parametrize("rule, case", _params(lambda case: case.offered_elsewhere, offered_bug=False))
-def test_rule_isolated_once_some_broker_offers_the_kind(rule, case, tmp_path, monkeypatch):
-    """The offered-elsewhere cases again, with `unsupported` told that a broker offers the kind.
-
-    This checks the rule itself today, whatever becomes of the `unsupported` bug above.
-    """
-    offered_somewhere(monkeypatch)
-    check_pass(rule, case, tmp_path)
     check_fail(rule, case, tmp_path)
 
 
@@ -1172,12 +1216,12 @@ def test_without_the_broken_rule_the_same_text_is_clean():
     assert diagnostics == [] and requests is not None and len(requests) == 1
 
 
-# -- the same Groww-only rule never fires without --broker
+# -- a broker's own rule never fires without --broker
 
 
 @pytest.mark.parametrize("rule", sorted(r.name for r in registry.all_rules() if r.brokers != registry.ALL))
-def test_groww_only_rules_are_quiet_without_a_broker(rule):
-    cases = [c for c in CASES[rule] if c.broker == "groww" and c.name.endswith(".ord") and isinstance(c.failing, str)]
+def test_broker_rules_are_quiet_without_a_broker(rule):
+    cases = [c for c in CASES[rule] if c.broker is not None and c.name.endswith(".ord") and isinstance(c.failing, str)]
     assert cases, rule
     for case in cases:
         assert rule not in names(lint_text(case.failing, broker=None, as_of=case.as_of)), case.id
@@ -1235,17 +1279,26 @@ def _example_params():
 
 
 @pytest.mark.parametrize("rule", _example_params())
-def test_rule_example_fires(rule, monkeypatch):
+def test_rule_example_fires(rule, monkeypatch, tmp_path):
     statements, comments = example_statements(rule)
     text = PLACEHOLDER.sub(lambda m: "x" * int(m.group(1)), "\n".join(statements))
     notes = "\n".join(comments)
     as_of = re.search(r"as[- ]of (\d{4}-\d{2}-\d{2})", notes)
     as_of = date.fromisoformat(as_of.group(1)) if as_of else DOC_DAY
-    named = re.search(r"--broker (\w+)", notes)
-    broker = "groww" if rule.brokers != registry.ALL else (named.group(1) if named else None)
+    body = rule.sections()["Example"]
+    named = re.search(r"--broker (\w+)", body)
+    broker = named.group(1) if named else (None if rule.brokers == registry.ALL else rule.brokers[0])
     if broker is not None and broker not in compiler.BROKERS:
         register_stand_in(monkeypatch, broker)  # broker-mismatch: `--broker indstocks`
-    diagnostics = lint_text(text, broker=broker, as_of=as_of)
+    quoted = re.search(r"--quotes[^\n]*?(\S+) at ([0-9.]+)", body)
+    quotes = None
+    if quoted:
+        quotes = tmp_path / "quotes.csv"
+        quotes.write_text(f"symbol,last_price\n{quoted.group(1)},{quoted.group(2)}\n")
+    run = Run(broker=broker, as_of=as_of, quotes=quotes and str(quotes))
+    source = run.read("example.ord", "example.ord", text.encode())
+    run.check(source)
+    diagnostics = run.finish()
     fired = [d for d in diagnostics if d.name == rule.name]
     assert fired, show(diagnostics)
     said = re.search(r"\b(error|warning|info)\b", notes)

@@ -58,6 +58,9 @@ def compile_sources(run: Run, sources: list) -> list | None:
     for source, statements, broker in checked:
         if broker is None and statements:
             raise UsageError(f"{source.name}: name a broker with --broker or a `broker NAME` line")
+        for option, why in (broker.table.get("compile_needs", {}) if statements else {}).items():
+            if getattr(run, option) is None:
+                raise UsageError(f"{source.name}: {broker.title} needs --{option}: {why}")
     if run.failed:
         return None
     requests = []

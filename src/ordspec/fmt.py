@@ -61,19 +61,24 @@ def _options(options: dict, defaulted=()) -> list[str]:
     return out
 
 
+def _size(part) -> str:
+    """A quantity, or a SIP's amount as INR2000."""
+    return str(part.qty.value) if part.qty is not None else "INR" + price(part.amount.value)
+
+
 def statement(stmt) -> str:
     kind = stmt.kind.value
     if stmt.verb == CREATE and kind == "SMALLCASE":
         words = ["SMALLCASE", stmt.sc_type.value] + ([stmt.scid.value] if stmt.scid is not None else [])
     elif stmt.verb == CREATE:
-        words = [kind, stmt.side.value, str(stmt.qty.value), stmt.symbol.value]
+        words = [kind, stmt.side.value, _size(stmt), stmt.symbol.value]
     elif stmt.verb == "LIST":
         words = ["LIST", kind]
     else:
         words = [stmt.verb, kind, stmt.order_id.value]
     if stmt.verb != CREATE:
-        if stmt.qty is not None:
-            words += ["qty", str(stmt.qty.value)]
+        if stmt.qty is not None or stmt.amount is not None:
+            words += ["qty", _size(stmt)]
         if stmt.side is not None:
             words += ["side", stmt.side.value]
     for leg in stmt.legs():
@@ -82,5 +87,5 @@ def statement(stmt) -> str:
         words.append(stmt.frequency.value.lower())
     words += _options(stmt.options, stmt.defaulted)
     for scrip in stmt.scrips:
-        words += ["plus", str(scrip.qty.value), scrip.symbol.value] + _options(scrip.options)
+        words += ["plus", _size(scrip), scrip.symbol.value] + _options(scrip.options)
     return " ".join(words)

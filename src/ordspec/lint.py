@@ -44,6 +44,14 @@ class Context:
     def refdata(self):
         return self.run.refdata
 
+    @property
+    def state(self):
+        return self.run.state
+
+    def offered(self, stmt) -> bool:
+        """Whether a broker is named and offers this statement (else `unsupported` has said all there is)."""
+        return self.broker is not None and self.broker.supports(stmt.verb, stmt.kind.value) is not None
+
     def named(self, key: str) -> str:
         """' (INDstocks: QtyMultipleOfLotSize)': the broker's own name for a validation, if it has one."""
         names = self.broker.table.get("validation_names", {}) if self.broker else {}
@@ -85,13 +93,26 @@ def resolve(stmt, ctx: Context) -> None:
 
 
 class Run:
-    def __init__(self, broker: str | None = None, instruments: str | None = None, as_of: date | None = None, derive_keys: bool = False):
+    def __init__(
+        self,
+        broker: str | None = None,
+        instruments=None,
+        as_of: date | None = None,
+        derive_keys: bool = False,
+        quotes: str | None = None,
+        state: str | None = None,
+        gateway: str | None = None,
+    ):
         from ordspec import compiler
 
         if broker is not None and broker not in compiler.BROKERS:
             raise UsageError(f"unknown broker {broker!r}: choose from {', '.join(compiler.BROKERS)}")
         self.broker = broker
-        self.instruments = instruments
+        self.instruments = [instruments] if isinstance(instruments, str) else [p for p in instruments or () if p]
+        self.quotes = quotes
+        self.state_path = state
+        self._state = None
+        self.gateway = gateway
         self.as_of = as_of or today()
         self.derive_keys = derive_keys
         self._refdata = None
@@ -109,25 +130,37 @@ class Run:
             from ordspec.refdata.instruments import MasterError, RefData
 
             try:
-                self._refdata = RefData(self.instruments)
+                self._refdata = RefData(self.instruments, self.quotes)
             except MasterError as e:
                 raise UsageError(str(e)) from None
             self._report_master_problems()
         return self._refdata
 
+    @property
+    def state(self):
+        """The broker's own account of existing orders (--state), or None."""
+        if self._state is None and self.state_path:
+            from ordspec.state import State, StateError
+
+            try:
+                self._state = State.load(self.state_path)
+            except StateError as e:
+                raise UsageError(str(e)) from None
+        return self._state
+
     def _report_master_problems(self) -> None:
         problems = self._refdata.master_problems
-        for line, message in problems[:20]:
-            span = Span(line, 1, line, 2)
-            self.diagnostics.append(make("instrument-data", self.instruments, span, f"row skipped: {message}"))
+        for file, line, message in problems[:20]:
+            self.diagnostics.append(make("instrument-data", file, Span(line, 1, line, 2), f"row skipped: {message}"))
         if len(problems) > 20:
-            span = Span(problems[20][0], 1, problems[20][0], 2)
-            self.diagnostics.append(make("instrument-data", self.instruments, span, f"{len(problems) - 20} more rows skipped"))
+            file, line, _ = problems[20]
+            self.diagnostics.append(make("instrument-data", file, Span(line, 1, line, 2), f"{len(problems) - 20} more rows skipped"))
 
     def load(self) -> None:
-        """Load reference data now, so that a bad --instruments is a usage error before any output."""
-        if self.instruments:
+        """Load reference data and state now: a bad --instruments, --quotes or --state is a usage error before any output."""
+        if self.instruments or self.quotes:
             self.refdata  # noqa: B018
+        self.state  # noqa: B018
 
     # -- files
 

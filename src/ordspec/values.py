@@ -73,6 +73,15 @@ def decimal(text: str, what: str = "price"):
     return Decimal(text), None
 
 
+def amount_text(text: str) -> str | None:
+    """The number of an amount written INR2000 or ₹2000; None for anything else."""
+    if text[:3].upper() == "INR":
+        return text[3:]
+    if text[:1] == "\u20b9":  # the rupee sign
+        return text[1:]
+    return None
+
+
 def integer(text: str, what: str = "quantity"):
     if text[:1] != "+" and is_integer(text):
         if len(text.lstrip("+-").lstrip("0")) > MAX_INTEGER_DIGITS:

@@ -12,8 +12,15 @@ from ordspec.cli.options import COMPILE, LINT, Opt
 def _options(table):
     def apply(f):
         for opt in reversed(table):
-            f = click.option(*_decls(opt), metavar=opt.metavar, type=_type(opt), default=opt.default, help=opt.help,
-                             show_default=opt.default is not None)(f)
+            f = click.option(
+                *_decls(opt),
+                metavar=opt.metavar,
+                type=_type(opt),
+                default=opt.default,
+                help=opt.help,
+                multiple=opt.multiple,
+                show_default=opt.default is not None,
+            )(f)
         return f
 
     return apply

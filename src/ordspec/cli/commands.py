@@ -45,9 +45,9 @@ def _print_diagnostics(run: Run, fmt: str, stream) -> None:
         stream.write(text.report(run.diagnostics, run.sources, _summary(run), text.use_colour(stream)))
 
 
-def lint(paths, broker=None, instruments=None, as_of=None, format="text", stdin_filename=None) -> int:
+def lint(paths, broker=None, instruments=(), quotes=None, state=None, as_of=None, format="text", stdin_filename=None) -> int:
     try:
-        run = Run(broker=broker, instruments=instruments, as_of=as_of)
+        run = Run(broker=broker, instruments=instruments, as_of=as_of, quotes=quotes, state=state)
         run.load()
         for source, form in _read_all(run, paths, stdin_filename):
             run.check(source, form)
@@ -58,14 +58,14 @@ def lint(paths, broker=None, instruments=None, as_of=None, format="text", stdin_
     return 1 if run.failed else 0
 
 
-def compile(path, broker=None, instruments=None, as_of=None, output=None, stdin_filename=None) -> int:
+def compile(path, broker=None, instruments=(), quotes=None, state=None, gateway=None, as_of=None, output=None, stdin_filename=None) -> int:
     from ordspec.compile import compile_sources
     from ordspec.compiler.jsonout import dumps
 
     if path != "-" and os.path.isdir(path):
         return _fail(f"{path} is a directory: compile takes one order file")
     try:
-        run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True)
+        run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True, quotes=quotes, state=state, gateway=gateway)
         run.load()
         requests = compile_sources(run, _read_all(run, [path], stdin_filename))
     except UsageError as e:

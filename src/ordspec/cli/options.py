@@ -9,9 +9,9 @@ from ordspec.compiler import BROKERS
 
 
 class Opt:
-    __slots__ = ("flag", "short", "metavar", "choices", "default", "help", "check")
+    __slots__ = ("flag", "short", "metavar", "choices", "default", "help", "check", "multiple")
 
-    def __init__(self, flag, help, metavar=None, choices=None, default=None, short=None, check=None):
+    def __init__(self, flag, help, metavar=None, choices=None, default=None, short=None, check=None, multiple=False):
         self.flag = flag
         self.short = short
         self.metavar = metavar
@@ -19,6 +19,7 @@ class Opt:
         self.default = default
         self.help = help
         self.check = check  # text -> value, raising ValueError with a message
+        self.multiple = multiple  # may be given more than once: a tuple of values
 
     @property
     def dest(self) -> str:
@@ -35,7 +36,15 @@ def as_of(text: str) -> date:
 
 
 BROKER = Opt("--broker", "check for this broker too, and compile for it", metavar="NAME", choices=BROKERS)
-INSTRUMENTS = Opt("--instruments", "Groww instrument master CSV: exact lot, tick and freeze sizes", metavar="CSV")
+INSTRUMENTS = Opt(
+    "--instruments",
+    "instrument master CSV (Groww's, or INDstocks' for security ids): exact lot, tick and freeze sizes; repeatable",
+    metavar="CSV",
+    multiple=True,
+)
+QUOTES = Opt("--quotes", "CSV of symbol,last_price: checks triggers against the last price", metavar="CSV")
+STATE = Opt("--state", "the broker's current orders (Codifi: the SIP order book JSON), for MODIFY, PAUSE and RESUME SIP", metavar="JSON")
+GATEWAY = Opt("--gateway", "the smallcase gateway name (the {gatewayName} of its API path)", metavar="NAME")
 AS_OF = Opt("--as-of", "the day to check for (expiry, freeze quantities, tick bands); default: today in India", metavar="DATE", check=as_of)
 STDIN_NAME = Opt("--stdin-filename", "the name of what '-' reads; a .yaml or .yml name reads YAML", metavar="NAME")
 LINT_FORMATS = ("text", "json")
@@ -43,6 +52,8 @@ LINT_FORMATS = ("text", "json")
 LINT = (
     BROKER,
     INSTRUMENTS,
+    QUOTES,
+    STATE,
     AS_OF,
     Opt("--format", "output format", metavar="FORMAT", choices=LINT_FORMATS, default="text"),
     STDIN_NAME,
@@ -50,6 +61,9 @@ LINT = (
 COMPILE = (
     BROKER,
     INSTRUMENTS,
+    QUOTES,
+    STATE,
+    GATEWAY,
     AS_OF,
     Opt("--output", "write the requests here instead of stdout", metavar="FILE", short="-o"),
     STDIN_NAME,
@@ -60,7 +74,7 @@ def parse_fast(args: list[str], table) -> tuple[dict, list[str]] | None:
     """Parse `args` against `table`; None for anything unusual (click then parses and reports)."""
     by_flag = {o.flag: o for o in table}
     by_flag.update({o.short: o for o in table if o.short})
-    values = {o.dest: o.default for o in table}
+    values = {o.dest: () if o.multiple else o.default for o in table}
     paths: list[str] = []
     i = 0
     while i < len(args):
@@ -85,7 +99,7 @@ def parse_fast(args: list[str], table) -> tuple[dict, list[str]] | None:
                     value = opt.check(value)
                 except ValueError:
                     return None
-            values[opt.dest] = value
+            values[opt.dest] = values[opt.dest] + (value,) if opt.multiple else value
         else:
             paths.append(arg)
         i += 1

@@ -14,7 +14,7 @@ import os
 from importlib import import_module
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BROKERS = ("groww",)
+BROKERS = ("groww", "indstocks", "codifi", "smallcase")
 
 
 class Broker:
@@ -54,4 +54,4 @@ def get(name: str) -> Broker:
 
 def supporting(verb: str, kind: str, exclude: str | None = None) -> list[Broker]:
     """The brokers that support `verb kind`, for help lines."""
-    return [get(b) for b in BROKERS if b != exclude and get(b).supports(verb, kind)]
+    return [get(b) for b in BROKERS if b != exclude and get(b).supports(verb, kind) is not None]

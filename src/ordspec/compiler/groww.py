@@ -124,12 +124,11 @@ def _list(stmt) -> Request:
 _COMPILE = {"CREATE": _create, "MODIFY": _modify, "CANCEL": _routed("CANCEL"), "GET": _routed("GET"), "LIST": _list}
 
 
-def requirements(stmt):
-    """What Groww needs that its table cannot say: (field name, span, why)."""
+def requirements(stmt, ctx):
+    """missing-field, for what Groww needs that its table cannot say: (span, message, help)."""
     if stmt.verb == "MODIFY" and stmt.kind.value == "GTT" and stmt.entry is not None:
         if stmt.entry.order_type is not None and stmt.side is None and "side" not in stmt.invalid:
             yield (
-                "side",
                 stmt.entry.order_type,
                 "Groww needs the order's transaction type when a GTT's order changes (order.transaction_type: required but not modifiable)",
                 "add `side BUY` or `side SELL`, as the GTT was created",

@@ -61,6 +61,18 @@ class Assembler:
         stmt.side = Field.at(value, span)
 
     def quantity(self, stmt: Statement, text: str, span: Span, scrip: Scrip | None = None) -> None:
+        """A quantity, or for a SIP an amount to invest: INR2000 (or ₹2000)."""
+        amount = values.amount_text(text)
+        if amount is not None:
+            if stmt.kind.value != "SIP":
+                stmt.invalid.add("qty")
+                return self.report("bad-number", span, f"`{text}` is an amount: only a SIP invests by value", "write the quantity")
+            value, problem = values.decimal(amount, "amount")
+            if problem:
+                stmt.invalid.add("amount")
+                return self.problem(problem, span)
+            (scrip or stmt).amount = Field.at(value, span)
+            return
         value, problem = values.integer(text)
         if problem:
             stmt.invalid.add("qty")
@@ -211,10 +223,12 @@ class Assembler:
         target = stmt.options
         if self._scrip is not None and name in SCRIP_OPTIONS:
             target = self._scrip.options
-        taken = {"qty": stmt.qty, "side": stmt.side}.get(name) if name in ("qty", "side") else target.get(name)
+        taken = {"qty": stmt.qty or stmt.amount, "side": stmt.side}.get(name) if name in ("qty", "side") else target.get(name)
         if taken is not None or name in stmt.invalid:
             self.report("duplicate-option", name_span, f"`{name}` is written twice on this statement")
             return
+        if name == "qty":
+            return self.quantity(stmt, text, value_span)
         value, problem = values.option(name, text)
         if problem:
             stmt.invalid.add(name)

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from ordspec.refdata.symbols import parse
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+INDSTOCKS_COLUMNS = ("EXCH", "SEGMENT", "SECURITY_ID", "TRADING_SYMBOL", "LOT_UNITS", "EXPIRY_DATE", "STRIKE_PRICE", "OPTION_TYPE", "TICK_SIZE")
 GROWW_COLUMNS = (
     "exchange",
     "exchange_token",
@@ -58,6 +59,7 @@ class Instrument:
         "tick",  # (Decimal, source) from a master, or None: see RefData.tick
         "freeze",  # (int, source) or None: the most units one order may carry
         "origin",  # "master" or "symbol"
+        "security_id",  # INDstocks' id, from its instrument master
     )
 
     def __init__(self, symbol: str, exchange: str, segment, type: str, underlying: str, origin: str):
@@ -73,10 +75,40 @@ class Instrument:
         self.lot = None
         self.tick = None
         self.freeze = None
+        self.security_id = None
 
     @property
     def is_derivative(self) -> bool:
         return self.type in ("FUT", "CE", "PE")
+
+
+class _csv:
+    """A csv.reader over a file, with read errors turned into MasterError (exit 2)."""
+
+    def __init__(self, path: str, what: str):
+        self.path = path
+        self.what = what
+
+    def __enter__(self):
+        try:
+            self.file = open(self.path, newline="", encoding="utf-8-sig")
+        except OSError as e:
+            raise MasterError(f"cannot read {self.what} {self.path}: {e.strerror}") from None
+        return csv.reader(self.file)
+
+    def __exit__(self, kind, error, tb):
+        self.file.close()
+        if isinstance(error, (csv.Error, UnicodeDecodeError)):
+            raise MasterError(f"{self.path} is not a CSV file: {error}") from None
+        return False
+
+
+def _day(text: str) -> date:
+    """ISO (2025-10-28) or day first (28-10-2025), as masters write expiry dates."""
+    text = text[:10]
+    if len(text) == 10 and text[2] == "-" and text[5] == "-":
+        text = f"{text[6:]}-{text[3:5]}-{text[:2]}"
+    return date.fromisoformat(text)
 
 
 def _whole(text: str) -> int:
@@ -147,79 +179,116 @@ def _within(day: date, start: date | None, end: date | None) -> bool:
 
 
 class RefData:
-    def __init__(self, master: str | None = None):
-        self.master_path = master
+    def __init__(self, master=None, quotes: str | None = None):
+        masters = [master] if isinstance(master, str) else list(master or ())
+        self.master_path = ", ".join(masters) or None
         self.tables = Tables()
         self.master: dict[tuple[str, str], tuple] | None = None
-        self.master_problems: list[tuple[int, str]] = []  # (line, message) of rows skipped
-        if master:
-            self._load_master(master)
+        self.master_problems: list[tuple[str, int, str]] = []  # (file, line, message) of rows skipped
+        self.quotes: dict[str, Decimal] = {}
+        for path in masters:
+            self._load_master(path)
+        if quotes:
+            self._load_quotes(quotes)
 
-    # -- the Groww instrument master
+    # -- instrument masters: Groww's CSV, or INDstocks' (told apart by their columns)
 
     def _load_master(self, path: str) -> None:
-        try:
-            f = open(path, newline="", encoding="utf-8-sig")
-        except OSError as e:
-            raise MasterError(f"cannot read instrument file {path}: {e.strerror}") from None
-        with f:
-            reader = csv.reader(f)
-            try:
-                header = next(reader, None)
-            except (csv.Error, UnicodeDecodeError) as e:
-                raise MasterError(f"{path} is not a CSV file: {e}") from None
-            missing = [c for c in GROWW_COLUMNS if header is None or c not in header]
-            if missing:
+        with _csv(path, "instrument file") as reader:
+            header = next(reader, None) or []
+            if all(c in header for c in GROWW_COLUMNS):
+                columns, row = GROWW_COLUMNS, self._groww_row
+            elif all(c in header for c in INDSTOCKS_COLUMNS):
+                columns, row = INDSTOCKS_COLUMNS, self._indstocks_row
+            else:
+                missing = [c for c in GROWW_COLUMNS if c not in header]
                 raise MasterError(
-                    f"{path} is not a Groww instrument CSV: missing column(s) {', '.join(missing)}"
+                    f"{path} is not a Groww instrument CSV (missing column(s) {', '.join(missing)}) "
+                    f"nor an INDstocks one (columns {', '.join(INDSTOCKS_COLUMNS)})"
                 )
-            col = {name: header.index(name) for name in GROWW_COLUMNS}
-            self.master = {}
-            try:
-                line = reader.line_num + 1
-                for row in reader:
-                    self._master_row(row, col, line)
-                    line = reader.line_num + 1  # a quoted field may span lines: count lines, not rows
-            except (csv.Error, UnicodeDecodeError) as e:
-                raise MasterError(f"{path}: line {reader.line_num}: {e}") from None
+            col = {name: header.index(name) for name in columns}
+            if self.master is None:
+                self.master = {}
+            line = reader.line_num + 1
+            for fields in reader:
+                if len(fields) < len(header):
+                    if any(fields):
+                        self.master_problems.append((path, line, f"{len(fields)} columns, expected {len(header)}"))
+                else:
+                    row(path, fields, col, line)
+                line = reader.line_num + 1  # a quoted field may span lines: count lines, not rows
 
-    def _master_row(self, row: list[str], col: dict, line: int) -> None:
-        if len(row) < len(col):
-            if any(row):
-                self.master_problems.append((line, f"{len(row)} columns, expected {len(GROWW_COLUMNS)}"))
-            return
-        get = lambda name: row[col[name]].strip()  # noqa: E731
-        readers = (
-            ("lot_size", _whole),
-            ("tick_size", Decimal),
-            ("freeze_quantity", _whole),
-            ("expiry_date", lambda t: date.fromisoformat(t[:10])),
-            ("strike_price", Decimal),
-        )
+    def _read(self, path: str, line: int, fields: list, col: dict, readers, tick: str) -> dict | None:
         read = {}
         for name, reader in readers:
-            text = get(name)
+            text = fields[col[name]].strip()
             try:
                 read[name] = reader(text) if text else None
             except (ValueError, InvalidOperation):
-                self.master_problems.append((line, f"{name} `{text}` is not readable"))
-                return
-        tick = read["tick_size"]
-        if tick is not None and (not tick.is_finite() or tick <= 0):
-            self.master_problems.append((line, f"tick_size {tick} is not above zero"))
+                self.master_problems.append((path, line, f"{name} `{text}` is not readable"))
+                return None
+        value = read[tick]
+        if value is not None and (not value.is_finite() or value <= 0):
+            self.master_problems.append((path, line, f"{tick} {value} is not above zero"))
+            return None
+        return read
+
+    def _groww_row(self, path: str, fields: list, col: dict, line: int) -> None:
+        read = self._read(path, line, fields, col, (
+            ("lot_size", _whole), ("tick_size", Decimal), ("freeze_quantity", _whole),
+            ("expiry_date", _day), ("strike_price", Decimal),
+        ), "tick_size")
+        if read is None:
             return
+        get = lambda name: fields[col[name]].strip()  # noqa: E731
         key = (get("exchange").upper(), get("trading_symbol"))
         self.master[key] = (
-            get("instrument_type").upper(),
-            get("segment").upper() or None,
-            get("underlying_symbol") or key[1],
-            read["expiry_date"],
-            read["strike_price"],
-            read["lot_size"],
-            tick,
-            read["freeze_quantity"],
-            line,
+            get("instrument_type").upper(), get("segment").upper() or None, get("underlying_symbol") or key[1],
+            read["expiry_date"], read["strike_price"], read["lot_size"], read["tick_size"], read["freeze_quantity"],
+            None, f"{path}, line {line}",
         )
+
+    def _indstocks_row(self, path: str, fields: list, col: dict, line: int) -> None:
+        read = self._read(path, line, fields, col, (
+            ("LOT_UNITS", _whole), ("TICK_SIZE", Decimal), ("EXPIRY_DATE", _day), ("STRIKE_PRICE", Decimal),
+        ), "TICK_SIZE")
+        if read is None:
+            return
+        get = lambda name: fields[col[name]].strip()  # noqa: E731
+        option = get("OPTION_TYPE").upper()
+        segment = {"EQUITY": "CASH", "E": "CASH", "DERIVATIVE": "FNO", "D": "FNO", "FNO": "FNO"}.get(get("SEGMENT").upper())
+        kind = option if option in ("CE", "PE") else ("FUT" if segment == "FNO" else "EQ")
+        symbol = get("TRADING_SYMBOL")
+        parsed = parse(symbol, self.tables.underlyings)
+        self.master[(get("EXCH").upper(), symbol)] = (
+            kind, segment, parsed.underlying if parsed else symbol, read["EXPIRY_DATE"], read["STRIKE_PRICE"],
+            read["LOT_UNITS"], read["TICK_SIZE"], None, get("SECURITY_ID") or None, f"{path}, line {line}",
+        )
+
+    # -- last prices (--quotes)
+
+    def _load_quotes(self, path: str) -> None:
+        with _csv(path, "quotes file") as reader:
+            header = [h.strip().lower() for h in next(reader, None) or []]
+            if "symbol" not in header or "last_price" not in header:
+                raise MasterError(f"{path} is not a quotes file: it needs the columns symbol and last_price")
+            sym, last = header.index("symbol"), header.index("last_price")
+            line = reader.line_num + 1
+            for fields in reader:
+                if len(fields) > max(sym, last) and fields[sym].strip():
+                    try:
+                        price = Decimal(fields[last].strip())
+                        if not price.is_finite() or price <= 0:
+                            raise InvalidOperation
+                        self.quotes[fields[sym].strip()] = price
+                    except InvalidOperation:
+                        self.master_problems.append((path, line, f"last_price `{fields[last].strip()}` is not a price"))
+                elif any(fields):
+                    self.master_problems.append((path, line, "a row without a symbol or a last price"))
+                line = reader.line_num + 1
+
+    def last_price(self, symbol: str) -> Decimal | None:
+        return self.quotes.get(symbol)
 
     def _from_master(self, symbol: str, exchange: str | None) -> Instrument | None:
         if self.master is None:
@@ -232,12 +301,13 @@ class RefData:
                 break
         else:
             return None
-        type, segment, underlying, expiry, strike, lot, tick, freeze, line = row
-        inst = Instrument(symbol, ex, segment, type if type != "IDX" else "IDX", underlying, "master")
-        where = f"instrument master {self.master_path}, line {line}"
+        type, segment, underlying, expiry, strike, lot, tick, freeze, security, where = row
+        where = f"instrument master {where}"
+        inst = Instrument(symbol, ex, segment, type, underlying, "master")
         inst.expiry, inst.expiry_exact, inst.strike = expiry, expiry is not None, strike
         inst.lot = (lot, where) if lot else None
         inst.tick = (tick, where) if tick else None
+        inst.security_id = security
         if freeze and freeze > 1:
             # Groww publishes the first quantity that freezes (BANKNIFTY 601 for
             # the exchange's 600): one order may carry one unit less.

@@ -83,6 +83,9 @@ def unsupported(stmt, ctx):
     if note and (stmt.target is not None or stmt.sl is not None):
         leg = stmt.target or stmt.sl
         yield leg, f"{broker.title} cannot take target or stop-loss legs on a {kind} here", note
+    hook = getattr(broker.module, "unsupported", None)
+    if hook is not None:
+        yield from hook(stmt, ctx)
 
 
 _QUANT = {n: Decimal(1).scaleb(-n) for n in range(0, 9)}
@@ -124,9 +127,6 @@ def changes(stmt):
     for leg in (stmt.target, stmt.sl):
         if leg is None:
             continue
-        if stmt.kind.value == "GTT":
-            yield "legs", leg
-            continue
         if leg.trigger is not None:
             yield f"{leg.role}.trigger", leg.trigger
         if leg.price is not None:
@@ -138,7 +138,7 @@ def changes(stmt):
             yield name, stmt.options[name]
 
 
-@rule("OS302", "not-modifiable", summary="A MODIFY that changes a field the broker cannot modify", brokers=("groww",), on=("MODIFY *",))
+@rule("OS302", "not-modifiable", summary="A MODIFY that changes a field the broker cannot modify", brokers=("groww", "indstocks", "codifi"), on=("MODIFY *",))
 def not_modifiable(stmt, ctx):
     """
     What:
@@ -159,6 +159,11 @@ def not_modifiable(stmt, ctx):
     a GTT's duration is not modifiable. ordspec follows the table, which is
     the documented contract, and reports it here.
 
+    INDstocks modifies quantity, prices and legs, and routes by segment (and
+    exchange, for the algo_id); its triggers have no direction to change. A
+    parent and its child are modified separately: a child order (GTT-) has no
+    entry, and a trigger order cannot be turned trigger-market by a modify.
+
     Example:
     MODIFY OCO oco_a12bc3 segment FNO target 122 limit 123
     # error: Groww cannot modify the target limit price of an OCO
@@ -167,21 +172,27 @@ def not_modifiable(stmt, ctx):
     Source:
     groww-smart-orders-rest.txt and groww-smart-orders-python-sdk.txt
     ("Modifiable Fields - GTT", "Modifiable Fields - OCO", "Modify vs
-    Cancel-Create").
+    Cancel-Create"); indstocks-smart-orders.txt (Modify Smart Order;
+    Modification and Cancellation).
     """
-    if stmt.verb != "MODIFY" or ctx.broker is None:
+    if stmt.verb != "MODIFY" or not ctx.offered(stmt):
         return
     kind = stmt.kind.value
-    table = ctx.broker.table.get("modifiable", {}).get(kind)
-    if table is None:
-        return
+    table = ctx.broker.table.get("modifiable", {}).get(kind, {})
+    routing = ctx.broker.table.get("routing", ())
     for name, span in changes(stmt):
-        if not table.get(name, False):
+        allowed = table.get(name)
+        if allowed is None and name.split(".")[0] in ("target", "sl"):
+            allowed = table.get("legs")  # a broker that modifies the legs as one group
+        if not allowed and name not in routing and table:
             yield (
                 span,
                 f"{ctx.broker.title} cannot modify the {_LABELS.get(name, name)} of {'an' if kind[0] in 'AEIOU' else 'a'} {kind}",
                 f"cancel the {kind} and create a new one",
             )
+    hook = getattr(ctx.broker.module, "not_modifiable", None)
+    if hook is not None:
+        yield from hook(stmt, ctx)
 
 
 @rule("OS303", "price-precision", summary="A price with more decimal places than the broker takes", brokers=("groww",), on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
@@ -218,3 +229,132 @@ def price_precision(stmt, ctx):
                 "ordspec does not round prices: write the price you mean",
             )
 
+
+
+@rule(
+    "OS310",
+    "silent-conversion",
+    severity="warning",
+    summary="An order the broker will change without saying so",
+    brokers=("indstocks",),
+    on=("CREATE GTT", "CREATE BRACKET"),
+)
+def silent_conversion(stmt, ctx):
+    """
+    What:
+    INDstocks changes some orders as it takes them: a MARKET parent is placed
+    as a LIMIT order at the live price, and a TRIGGER order without
+    trigger_limit_price gets the trigger price as its limit, so a
+    "trigger-market" order executes as a trigger-limit at the trigger. (A
+    LIMIT parent outside the circuit bounds is placed as a GTT order instead;
+    ordspec has no circuit data to warn of that.)
+
+    Why:
+    A trigger-limit at the trigger price may not fill in a fast market, when
+    the author meant to get out at market. The order is valid, so this is a
+    warning: write the limit to make the choice explicit.
+
+    Example:
+    GTT BUY 10 RELIANCE trigger 1520 up market product CNC security 3045   # --broker indstocks
+    # warning: INDstocks sets trigger_limit_price to the trigger price: this order executes as a trigger-limit at 1520
+
+    Source:
+    indstocks-smart-orders.txt ("Market Orders Are Converted to Limit Orders";
+    trigger_limit_price: "If omitted, trigger_limit_price is automatically set
+    equal to trigger_price"; How Smart Orders Work: the circuit bounds).
+    """
+    hook = getattr(ctx.broker.module, "silent", None) if ctx.offered(stmt) else None
+    if hook is not None:
+        yield from hook(stmt, ctx)
+
+
+@rule(
+    "OS309",
+    "order-id",
+    summary="An order id whose prefix does not fit the segment",
+    brokers=("indstocks",),
+    on=("MODIFY *", "CANCEL *"),
+)
+def order_id(stmt, ctx):
+    """
+    What:
+    INDstocks order ids carry a prefix: EQ- for parent orders in the EQUITY
+    (CASH) segment, DRV- for parents in DERIVATIVE (FNO), GTT- for child orders
+    and for parents placed as GTT. An EQ- id with `segment FNO`, or a DRV- id
+    with `segment CASH`, names an order in the other segment. Ids without a
+    prefix are taken as written: the document's own cancel example uses one
+    ("123456789").
+
+    Why:
+    The request would go to the wrong segment: the broker finds no such
+    order, or, worse, a stale modification is never applied.
+
+    Example:
+    CANCEL BRACKET DRV-28131451 segment CASH   # --broker indstocks
+    # error: DRV-28131451 is a DERIVATIVE (FNO) order, not CASH
+
+    Source:
+    indstocks-smart-orders.txt (Order ID Prefixes; Modify and Cancel: segment
+    "Enum: EQUITY, DERIVATIVE").
+    """
+    prefixes = ctx.broker.table.get("order_ids", {}) if ctx.broker else {}
+    segment = stmt.segment
+    if segment is None or stmt.order_id is None:
+        return
+    for prefix, segments in prefixes.items():
+        if stmt.order_id.value.startswith(prefix) and segment.value not in segments:
+            words = ctx.broker.table["enums"]["segment"]
+            where = " or ".join(f"{words.get(s, s)} ({s})" for s in segments)
+            yield segment, f"{stmt.order_id.value} is {'an' if where[0] in 'AEIOU' else 'a'} {where} order, not {segment.value}", f"write `segment {segments[0]}`"
+
+
+@rule(
+    "OS311",
+    "sip-state",
+    summary="A SIP modify without the current SIP, or a pause or resume that its state does not allow",
+    brokers=("codifi",),
+    on=("MODIFY SIP", "PAUSE SIP", "RESUME SIP", "CANCEL SIP"),
+)
+def sip_state(stmt, ctx):
+    """
+    What:
+    A Codifi SIP modify sends the whole SIP (dates, frequency, scrips, its
+    internal schedule), so ordspec builds it from the SIP as the order book
+    has it: MODIFY SIP needs `--state ORDERBOOK.json`, the JSON of GET
+    /info/sip/orderbook (`LIST SIP` compiles that request). With the state
+    given, the SIP must be in it; PAUSE needs an active SIP and RESUME a
+    paused one (the order book says "active": "true" or "false").
+
+    Why:
+    A modify built from guesses would overwrite the SIP's schedule. Pausing a
+    SIP that is not running, or resuming one that runs, is a mistake about
+    the account, best caught before anything is sent.
+
+    Example:
+    MODIFY SIP 25042400000049 installments 6   # --broker codifi, no --state
+    # error: Codifi replaces the whole SIP on modify: ordspec needs the current SIP
+
+    Source:
+    codifi-sip-orders.txt (SIP Modify: every field of the SIP; SIP OrderBook:
+    "active": "true" if SIP is active, "false" if paused/canceled; SIP Pause,
+    SIP Resume).
+    """
+    state = ctx.state
+    number = stmt.order_id.value
+    if state is None:
+        if stmt.verb == "MODIFY":
+            yield (
+                stmt.order_id,
+                "Codifi replaces the whole SIP on modify: ordspec needs the current SIP to merge the change into",
+                "pass --state with the SIP order book (the JSON answer of GET /info/sip/orderbook; `LIST SIP` compiles that request)",
+            )
+        return
+    current = state.sip(number)
+    if current is None:
+        yield stmt.order_id, f"SIP {number} is not in the order book {state.path}", "check the order number, or fetch the order book again"
+        return
+    active = state.active(current)
+    if stmt.verb == "PAUSE" and not active:
+        yield stmt.order_id, f"SIP {number} is not active (the order book says it is paused or cancelled): there is nothing to pause"
+    elif stmt.verb == "RESUME" and active:
+        yield stmt.order_id, f"SIP {number} is active: only a paused SIP can be resumed"

@@ -241,8 +241,8 @@ def tick_size(stmt, ctx):
     shares and stock futures tick by price band from 2025-04-15 (0.01 below
     ₹250, 0.05 to ₹1000, 0.10 to ₹5000, 0.50 to ₹10000, 1.00 to ₹20000, 5.00
     above); index options tick 0.05; index futures 0.05, 0.10 or 0.20 by
-    index level. The band is read from the price itself (a last price from
-    --quotes or the master's tick_size take precedence where given). ordspec
+    index level. The band is read from the last price given with --quotes, or
+    else from the order's price; the master's tick_size takes precedence. ordspec
     never rounds: the help line gives the two nearest valid prices.
 
     Why:
@@ -265,7 +265,8 @@ def tick_size(stmt, ctx):
         price = field.value
         if price <= 0:
             continue
-        found = ctx.refdata.tick(inst, price, ctx.as_of)
+        band = ctx.refdata.last_price(inst.symbol) or price  # a share's band follows its price, not the order's
+        found = ctx.refdata.tick(inst, band, ctx.as_of)
         if found is None:
             continue
         tick, source = found
@@ -294,6 +295,12 @@ def freeze_quantity(stmt, ctx):
     publishes the first quantity that freezes (BANKNIFTY 601), which ordspec
     reads as one unit less.
 
+    Decision:
+    The exchange rejects orders "above" the freeze quantity; INDstocks
+    documents QtyWithinFreezeQty as "Qty should be less than freeze qty". For
+    INDstocks ordspec takes the broker's stricter word (less than); elsewhere
+    the exchange's (at most).
+
     Why:
     The exchange rejects orders above the freeze quantity; larger exits must be
     split.
@@ -310,9 +317,72 @@ def freeze_quantity(stmt, ctx):
     if inst is None or inst.freeze is None or stmt.qty is None:
         return
     limit, source = inst.freeze
-    if stmt.qty.value > limit:
+    strict = ctx.offered(stmt) and bool(ctx.broker.table.get("freeze_strict"))
+    if stmt.qty.value > limit or (strict and stmt.qty.value == limit):
+        most = limit - 1 if strict else limit
+        what = f"is not less than the freeze quantity of {limit}" if strict else f"is above the freeze quantity of {limit}"
         yield (
             stmt.qty,
-            f"quantity {stmt.qty.value} is above the freeze quantity of {limit} for {inst.underlying}{ctx.named('freeze')}",
-            f"split it into orders of at most {limit}; {source}",
+            f"quantity {stmt.qty.value} {what} for {inst.underlying}{ctx.named('freeze')}",
+            f"split it into orders of at most {most}; {source}",
         )
+
+
+@rule(
+    "OS209",
+    "last-price",
+    summary="A trigger on the wrong side of the last price (with --quotes)",
+    on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET"),
+)
+def last_price(stmt, ctx):
+    """
+    What:
+    With `--quotes FILE` (a CSV of symbol,last_price), triggers are checked
+    against the instrument's last price: a GTT that triggers `up` must
+    trigger above it and one that triggers `down` below it; a BRACKET's
+    TRIGGER entry that BUYs must trigger above it and one that SELLs below it
+    (INDstocks: TriggerPriceVsCMP, strictly); an OCO's target and stop-loss
+    must lie on either side of it (legs that SELL: target above, stop-loss
+    below). The last price also picks the tick-size band of a share.
+
+    Why:
+    A trigger already crossed fires the moment the order is placed (or, at
+    INDstocks, is rejected), which is not the order the author meant.
+
+    Example:
+    GTT BUY 10 TCS trigger 3985 up limit 3990 product CNC   # --quotes with TCS at 4000
+    # error: a GTT that triggers up must trigger above the last price 4000, not at 3985
+
+    Source:
+    indstocks-smart-orders.txt (trigger_price: "For BUY: must be strictly
+    greater than CMP. For SELL: must be strictly less than CMP";
+    TriggerPriceVsCMP); groww-smart-orders-rest.txt (trigger_direction:
+    "Direction to monitor relative to the trigger price"); ordspec policy for
+    the OCO legs.
+    """
+    inst = _instrument(stmt)
+    last = ctx.refdata.last_price(stmt.symbol.value) if inst is not None else None
+    if last is None:
+        return
+    entry, kind = stmt.entry, stmt.kind.value
+    named = ctx.named("vs_last")
+    if entry is not None and entry.trigger is not None:
+        trigger = entry.trigger.value
+        if kind == "GTT" and entry.direction is not None:
+            up = entry.direction.value == "UP"
+            if (trigger <= last) if up else (trigger >= last):
+                where = "above" if up else "below"
+                yield entry.trigger, f"a GTT that triggers {entry.direction.value.lower()} must trigger {where} the last price {last}, not at {trigger}{named}"
+        elif kind == "BRACKET" and stmt.side is not None:
+            up = stmt.side.value == "BUY"
+            if (trigger <= last) if up else (trigger >= last):
+                where = "above" if up else "below"
+                yield entry.trigger, f"a {stmt.side.value} trigger must be {where} the last price {last}, not {trigger}{named}"
+    if kind == "OCO" and stmt.side is not None:
+        up = stmt.side.value == "SELL"
+        for leg, above in ((stmt.target, up), (stmt.sl, not up)):
+            if leg is not None and leg.trigger is not None:
+                trigger = leg.trigger.value
+                if (trigger <= last) if above else (trigger >= last):
+                    name = "target" if leg.role == "target" else "stop-loss"
+                    yield leg.trigger, f"the {name} ({trigger}) must trigger {'above' if above else 'below'} the last price {last}"

@@ -43,7 +43,8 @@ def _missing_parts(stmt):
             yield stmt.kind, f"MODIFY {kind} changes nothing", "add what to change, such as `qty 40` or `target 122`"
 
 
-def _broker_parts(stmt, broker):
+def _broker_parts(stmt, ctx):
+    broker = ctx.broker
     verb, kind = stmt.verb, stmt.kind.value
     for where, names in broker.table.get("required", {}).items():
         if not applies((where,), verb, kind):
@@ -59,8 +60,7 @@ def _broker_parts(stmt, broker):
                 yield stmt.kind, f"{broker.title} needs `{name}` for {verb.lower()} {kind}", _REQUIRED_HELP.get(name)
     requirements = getattr(broker.module, "requirements", None)
     if requirements is not None:
-        for name, span, why, help in requirements(stmt):
-            yield span, why, help
+        yield from requirements(stmt, ctx)
 
 
 _REQUIRED_HELP = {
@@ -97,8 +97,8 @@ def missing_field(stmt, ctx):
     meaning of the pieces); codifi-sip-orders.txt; smallcase-gateway-transactions.txt.
     """
     yield from _missing_parts(stmt)
-    if ctx.broker is not None and ctx.broker.supports(stmt.verb, stmt.kind.value):
-        yield from _broker_parts(stmt, ctx.broker)
+    if ctx.offered(stmt):
+        yield from _broker_parts(stmt, ctx)
 
 
 _NEEDS_PRICE = ("LIMIT", "SL")
@@ -115,9 +115,14 @@ def missing_price(stmt, ctx):
     from its words (a leg with `limit` is LIMIT or SL); in YAML an
     `order_type:` written out must come with `limit:` where it needs one.
 
+    INDstocks takes no MARKET or SL_M legs: a stop-loss or target trigger
+    needs its limit price too.
+
     Why:
     A LIMIT order without a price is rejected by the broker (Groww:
-    "order.price required if order.order_type is LIMIT or SL").
+    "order.price required if order.order_type is LIMIT or SL"; INDstocks: "If
+    you provide sl_trigger_price, you must also provide sl_limit_price ...
+    or the order is rejected").
 
     Example:
     GTT BUY 10 TCS trigger 3985 down product CNC
@@ -131,10 +136,20 @@ def missing_price(stmt, ctx):
         entry = stmt.entry
         if entry.order_type is None and entry.trigger is not None and "entry.price" not in stmt.invalid:
             yield entry.trigger, "this GTT places no order when it triggers", "write `limit PRICE` or `market` after the trigger"
+    legs_need_limit = ctx.offered(stmt) and bool(ctx.broker.table.get("legs_need_limit"))
     for leg in stmt.legs():
         kind = leg.order_type
-        if kind is not None and kind.value in _NEEDS_PRICE and leg.price is None and f"{leg.role}.price" not in stmt.invalid:
-            yield kind, f"a {kind.value} {_ROLE[leg.role]} needs a limit price", "add `limit PRICE`"
+        if leg.price is not None or f"{leg.role}.price" in stmt.invalid:
+            continue
+        if kind is not None and kind.value in _NEEDS_PRICE:
+            yield kind, f"a {kind.value} {_ROLE[leg.role]} needs a limit price{ctx.named('limit_positive') if leg.role == 'entry' else ''}", "add `limit PRICE`"
+        elif legs_need_limit and leg.role != "entry" and leg.trigger is not None:
+            field = "sl" if leg.role == "sl" else "tgt"
+            yield (
+                leg,
+                f"{ctx.broker.title} needs a limit price on the {_ROLE[leg.role]}: {field}_limit_price must come with {field}_trigger_price",
+                f"add `limit PRICE` after the {'sl' if leg.role == 'sl' else 'target'} trigger",
+            )
 
 
 @rule("OS104", "unexpected-price", summary="A MARKET or SL_M order given a limit price", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
@@ -200,7 +215,7 @@ def leg_order(stmt, ctx):
     side = _exit_side(stmt)
     if side is None:
         return
-    broker = ctx.broker
+    broker = ctx.broker if ctx.offered(stmt) else None
     strict = bool(broker and broker.table.get("leg_order_strict"))
     up = side == "SELL"  # legs that sell take profit above and cut losses below
     target, sl, entry = stmt.target, stmt.sl, stmt.entry

@@ -219,13 +219,14 @@ def not_positive(stmt, ctx):
     """
     for field in [stmt.qty] + [s.qty for s in stmt.scrips]:
         if field is not None and field.value <= 0:
-            yield field, f"quantity {field.value} is not above zero"
+            yield field, f"quantity {field.value} is not above zero{ctx.named('qty')}"
     for field in [stmt.amount] + [s.amount for s in stmt.scrips]:
         if field is not None and field.value <= 0:
             yield field, f"amount {field.value} is not above zero"
     for leg, what, field in stmt.prices():
         if field.value <= 0:
-            yield field, f"{'trigger' if what == 'trigger' else 'limit'} price {field.value} is not above zero"
+            name = "trigger" if what == "trigger" else "limit"
+            yield field, f"{name} price {field.value} is not above zero{ctx.named(name + '_positive')}"
     installments = stmt.options.get("installments")
     if installments is not None and installments.value < 1:
         yield installments, f"{installments.value} installments: a SIP needs at least one"

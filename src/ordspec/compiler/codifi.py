@@ -1,0 +1,180 @@
+"""Codifi SIPs: execute, modify, pause, resume, cancel, and the order book.
+
+Built from codifi-sip-orders.txt; the table is codifi.json. Values are
+strings as the document writes them ("qty": "1", "frequency": "0"). Dates
+are DDMMYYYY where the document uses that form (regDate, startDate,
+prevExecDate) and DD-MM-YYYY where it uses that one (dueDate, execDate).
+A modify replaces the whole SIP, so it is built from the SIP as the order
+book has it (--state), with the statement's changes merged in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ordspec.compiler import get
+from ordspec.compiler.request import Request
+from ordspec.fmt import price
+
+NAME = "codifi"
+
+
+def _table() -> dict:
+    return get(NAME).table
+
+
+def compact(day: date) -> str:
+    return day.strftime("%d%m%Y")
+
+
+def dashed(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+def _reformat(text: str, dashes: bool) -> str:
+    """An order-book date ("19-06-2025" or "19062025") in the other form; "0" (never) stays."""
+    digits = text.replace("-", "")
+    if len(digits) != 8 or not digits.isdigit():
+        return text
+    return f"{digits[:2]}-{digits[2:4]}-{digits[4:]}" if dashes else digits
+
+
+def _request(stmt, verb: str, body, schema: str | None) -> Request:
+    op = _table()["operations"][verb]
+    return Request(NAME, op["name"], op["method"], op["path"], {}, body, stmt, schema)
+
+
+def _size(part) -> dict:
+    """{"qty": "1"} for a quantity SIP, {"price": "2000"} for one by value."""
+    if part.qty is not None:
+        return {"qty": str(part.qty.value)}
+    return {"price": price(part.amount.value)}
+
+
+def _scrips(stmt) -> list[dict]:
+    head_exchange = stmt.options["exchange"].value
+    head_product = stmt.options["product"].value
+    out = [
+        {
+            "exchange": head_exchange,
+            "tradingSymbol": stmt.symbol.value,
+            "product": head_product,
+            "token": stmt.options["token"].value,
+            **_size(stmt),
+        }
+    ]
+    for scrip in stmt.scrips:
+        options = scrip.options
+        out.append(
+            {
+                "exchange": options["exchange"].value if "exchange" in options else head_exchange,
+                "tradingSymbol": scrip.symbol.value,
+                "product": options["product"].value if "product" in options else head_product,
+                "token": options["token"].value,
+                **_size(scrip),
+            }
+        )
+    return out
+
+
+def compile(stmt, ctx) -> list[Request]:
+    verb = stmt.verb
+    if verb == "CREATE":
+        registered = stmt.options.get("registered")
+        body = {
+            "regDate": compact(registered.value if registered is not None else ctx.as_of),
+            "startDate": compact(stmt.options["start"].value),
+            "frequency": _table()["frequencies"][stmt.frequency.value],
+            "endPeriod": str(stmt.options["installments"].value),
+            "sipName": stmt.options["name"].value,
+            "scrips": _scrips(stmt),
+        }
+        return [_request(stmt, "CREATE", body, "codifi/execute.schema.json")]
+    if verb == "MODIFY":
+        return [_request(stmt, "MODIFY", _merged(stmt, ctx.state.sip(stmt.order_id.value)), "codifi/modify.schema.json")]
+    if verb == "LIST":
+        return [_request(stmt, "LIST", None, None)]
+    return [_request(stmt, verb, {"orderNo": stmt.order_id.value}, "codifi/order-no.schema.json")]
+
+
+def _merged(stmt, current: dict) -> dict:
+    """The whole SIP for a modify: the order book's, with the statement's changes."""
+    internal = current["internal"]
+    options = stmt.options
+
+    def changed(name: str, now: str, write) -> str:
+        return write(options[name].value) if name in options else now
+
+    body = {
+        "regDate": changed("registered", _reformat(current["regDate"], dashes=False), compact),
+        "startDate": changed("start", _reformat(current["startDate"], dashes=False), compact),
+        "frequency": _table()["frequencies"][stmt.frequency.value] if stmt.frequency is not None else str(current["frequency"]),
+        "endPeriod": changed("installments", str(current["endPeriod"]), str),
+        "sipName": changed("name", current["sipName"], str),
+        "prevExecDate": _reformat(str(internal.get("prevExecDate", "0")), dashes=False),
+        "dueDate": _reformat(str(internal["dueDate"]), dashes=True),
+        "execDate": _reformat(str(internal["execDate"]), dashes=True),
+        "period": str(internal.get("period", "0")),
+        "active": str(internal.get("active", "true")).lower(),
+        "orderNo": stmt.order_id.value,
+    }
+    if stmt.scrips:  # `plus` scrips on a MODIFY give the new list of scrips
+        body["scrips"] = [
+            {
+                "exchange": s.options["exchange"].value if "exchange" in s.options else "NSE",
+                "tradingSymbol": s.symbol.value,
+                "product": s.options["product"].value if "product" in s.options else "CNC",
+                "token": s.options["token"].value,
+                **_size(s),
+            }
+            for s in stmt.scrips
+        ]
+        return body
+    scrips = []
+    for scrip in current["scrips"]:
+        out = {k: scrip[k] for k in ("exchange", "tradingSymbol", "product", "token")}
+        if scrip.get("sipType") == "prc" or (scrip.get("qty") is None and scrip.get("price") is not None):
+            out["price"] = str(scrip["price"])
+        else:
+            out["qty"] = str(scrip["qty"])
+        for name in ("exchange", "product", "token"):
+            if name in options:
+                out[name] = options[name].value
+        if stmt.qty is not None or stmt.amount is not None:
+            out.pop("qty", None)
+            out.pop("price", None)
+            out.update(_size(stmt))
+        scrips.append(out)
+    body["scrips"] = scrips
+    return body
+
+
+# What the table cannot say: (span, message, help) for the rule that calls it.
+
+
+def requirements(stmt, ctx):
+    """missing-field: every scrip needs its instrument token."""
+    if stmt.verb == "CREATE" and "token" not in stmt.options and "token" not in stmt.invalid and stmt.symbol is not None:
+        yield stmt.symbol, f"Codifi needs the instrument token of {stmt.symbol.value}", "add `token N` after the symbol"
+    for scrip in stmt.scrips:
+        if "token" not in scrip.options and scrip.symbol is not None:
+            yield scrip.symbol, f"Codifi needs the instrument token of {scrip.symbol.value}", f"add `token N` after `plus ... {scrip.symbol.value}`"
+
+
+def unsupported(stmt, ctx):
+    """unsupported: a Codifi SIP buys; a modify changes one scrip's size only when it has one."""
+    if stmt.verb == "CREATE" and stmt.side is not None and stmt.side.value != "BUY":
+        yield stmt.side, "a Codifi SIP invests: there is no SIP SELL", "a SIP is BUY"
+
+
+def not_modifiable(stmt, ctx):
+    """not-modifiable: a size change on a SIP of several scrips names no scrip."""
+    if ctx.state is None or (stmt.qty is None and stmt.amount is None) or stmt.scrips:
+        return
+    current = ctx.state.sip(stmt.order_id.value)
+    if current is not None and len(current["scrips"]) > 1:
+        yield (
+            stmt.qty or stmt.amount,
+            f"SIP {stmt.order_id.value} has {len(current['scrips'])} scrips: a `qty` alone does not say which to change",
+            "list the new scrips with `plus QTY SYMBOL token N ...`: they replace the SIP's list",
+        )

@@ -1,0 +1,37 @@
+"""smallcase Gateway transactions: TRANSACTION intents on a smallcase, and SIP_SETUP.
+
+Built from smallcase-gateway-transactions.txt; the table is smallcase.json.
+One request creates a transactionId: POST /gateway/{gatewayName}/transaction,
+the gateway name from --gateway. FIX and REPAIR are one order type ("FIX/
+REPAIR"); ordspec sends FIX, the name market-facts.md and the order config use.
+"""
+
+from __future__ import annotations
+
+from ordspec.compiler import get
+from ordspec.compiler.request import Request, path
+
+NAME = "smallcase"
+
+
+def compile(stmt, ctx) -> list[Request]:
+    table = get(NAME).table
+    sc_type = stmt.sc_type.value
+    iscid = stmt.options.get("iscid")
+    if sc_type == "SIP_SETUP":
+        body = {"intent": "SIP_SETUP", "orderConfig": {"iscid": iscid.value}}
+    else:
+        config = {"type": table["types"][sc_type], "scid": stmt.scid.value}
+        if iscid is not None:
+            config["iscid"] = iscid.value
+        body = {"intent": "TRANSACTION", "orderConfig": config}
+        if "notes" in stmt.options:
+            body["notes"] = stmt.options["notes"].value
+    op = table["operations"]["CREATE"]
+    return [Request(NAME, op["name"], op["method"], path(op["path"], gateway=ctx.run.gateway), {}, body, stmt, "smallcase/transaction.schema.json")]
+
+
+def unsupported(stmt, ctx):
+    """unsupported: SIP_SETUP sets up a SIP on an invested smallcase; it carries no notes."""
+    if stmt.sc_type.value == "SIP_SETUP" and "notes" in stmt.options:
+        yield stmt.options["notes"], "smallcase's SIP_SETUP takes no notes", "notes tag TRANSACTION orders"
