@@ -9,7 +9,8 @@ Measures, on generated Groww orders (every one of them valid):
   - the baseline: check-jsonschema validating the same orders as YAML against
     a plain JSON Schema (no lot, tick or leg rules: a lower bar than ordspec's);
   - cold start of `ordspec lint one.ord` against a bare `python -c pass`;
-  - peak memory (max RSS) of linting 100,000 orders.
+  - peak memory (max RSS) of linting 100,000 orders;
+  - compile time per order for every broker, against Groww's.
 Each timing is the median of several runs. Bytecode is allowed (as after
 `pip install`), whatever PYTHONDONTWRITEBYTECODE says.
 """
@@ -120,6 +121,33 @@ def to_yaml(order: dict) -> str:
     return "  - " + "\n    ".join(lines)
 
 
+def broker_orders(broker: str, n: int, seed: int = 11) -> str:
+    """n valid orders for one broker, as a .ord file body."""
+    rng = random.Random(seed)
+    lines = [f"broker {broker}"]
+    if broker == "groww":
+        return "\n".join(lines + [to_dsl(o) for o in orders(n, seed)]) + "\n"
+    for i in range(n):
+        if broker == "indstocks":
+            if i % 2:
+                p = 100 + rng.randrange(400)
+                lines.append(
+                    f"BRACKET BUY {65 * rng.randrange(1, 4)} NIFTY30DEC{25000 + 100 * rng.randrange(20)}CE limit {p} "
+                    f"sl {p - 10} limit {p - 11} target {p + 20} limit {p + 21} product NRML security {51000 + i}"
+                )
+            else:
+                symbol, price = rng.choice(SHARES)
+                lines.append(f"GTT BUY {rng.randrange(1, 100)} {symbol} trigger {price} up limit {price + 1} product CNC security {1000 + i}")
+        elif broker == "codifi":
+            lines.append(
+                f"SIP BUY {rng.randrange(1, 20)} TCS-EQ monthly start 2025-07-01 installments {rng.randrange(1, 60)} "
+                f"name plan{i} product CNC token 11536 registered 2025-06-01"
+            )
+        else:
+            lines.append(f'SMALLCASE BUY SCET_{i:04d} notes "order {i}"')
+    return "\n".join(lines) + "\n"
+
+
 def write(folder: Path, n: int) -> dict[str, Path]:
     generated = orders(n)
     ord_file = folder / f"orders-{n}.ord"
@@ -178,6 +206,13 @@ def main() -> int:
             baseline = timed([checker, "--schemafile", schema, files["yaml"]], args.runs)
             rows.append(("check-jsonschema (baseline), same YAML", baseline, n / baseline))
 
+        per_order = {}
+        for broker in ("groww", "indstocks", "codifi", "smallcase"):
+            path = folder / f"{broker}.ord"
+            path.write_text(broker_orders(broker, n))
+            per_order[broker] = timed([ordspec, "compile", path, "--gateway", "bench", "-o", folder / f"{broker}.json"], args.runs) / n
+            assert len(json.loads((folder / f"{broker}.json").read_text())) == n
+
         one = folder / "one.ord"
         one.write_text("GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC\n")
         bare = timed([sys.executable, "-c", "pass"], 30)
@@ -196,6 +231,15 @@ def main() -> int:
     for name, seconds, rate in rows:
         ratio = f"{baseline / seconds:.1f}x faster" if baseline and "baseline" not in name else "1.0x" if baseline else "n/a"
         lines.append(f"| {name} | {seconds:.2f} s | {rate:,.0f} | {ratio} |")
+    lines += [
+        "",
+        "Compile time per order, by broker (the same command, each broker's own kind of order):",
+        "",
+        "| broker | µs per order | vs Groww |",
+        "|---|---:|---:|",
+    ]
+    for broker, seconds in per_order.items():
+        lines.append(f"| {broker} | {seconds * 1e6:.0f} | {seconds / per_order['groww']:.2f}x |")
     lines += [
         "",
         f"- Cold start, `ordspec lint one.ord`: {cold * 1000:.0f} ms, against {bare * 1000:.0f} ms for `python -c pass` "

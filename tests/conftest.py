@@ -28,12 +28,12 @@ def lint_text(text: str, *, broker=None, as_of=DOC_DAY, name="t.ord", instrument
     return run.finish()
 
 
-def compile_text(text: str, *, broker="groww", as_of=DOC_DAY, name="t.ord", instruments=None):
-    """(requests or None, diagnostics) for `text`."""
+def compile_text(text: str, *, broker="groww", as_of=DOC_DAY, name="t.ord", instruments=None, **options):
+    """(requests or None, diagnostics) for `text`; options go to Run (quotes, state, gateway)."""
     from ordspec.compile import compile_sources
     from ordspec.lint import Run
 
-    run = Run(broker=broker, as_of=as_of, instruments=instruments, derive_keys=True)
+    run = Run(broker=broker, as_of=as_of, instruments=instruments, derive_keys=True, **options)
     source = run.read(name, name, text.encode())
     requests = compile_sources(run, [(source, None)] if source else [])
     return requests, run.diagnostics
