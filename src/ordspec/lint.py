@@ -87,8 +87,8 @@ def resolve(stmt, ctx: Context) -> None:
         stmt.options["exchange"] = Field.at(stmt.instrument.exchange if stmt.instrument else "NSE", stmt.kind)
         stmt.defaulted.add("exchange")
     segment = stmt.options.get("segment")
-    if segment is None and stmt.instrument is not None and stmt.instrument.segment and applies(OPTIONS["segment"][2], verb, kind):
-        segment = Field.at(stmt.instrument.segment, stmt.symbol)
+    if segment is None and stmt.instrument is not None and stmt.instrument.segment:
+        segment = Field.at(stmt.instrument.segment, stmt.symbol)  # (a SIP has no segment option, but its scrip has one)
     stmt.segment = segment
 
 

@@ -14,7 +14,6 @@ from datetime import date
 
 from ordspec.compiler import get
 from ordspec.compiler.request import Request
-from ordspec.fmt import price
 
 NAME = "codifi"
 
@@ -45,10 +44,10 @@ def _request(stmt, verb: str, body, schema: str | None) -> Request:
 
 
 def _size(part) -> dict:
-    """{"qty": "1"} for a quantity SIP, {"price": "2000"} for one by value."""
+    """{"qty": "1"} for a quantity SIP, {"price": "2000"} for one by value (as written: 2000.50 stays)."""
     if part.qty is not None:
         return {"qty": str(part.qty.value)}
-    return {"price": price(part.amount.value)}
+    return {"price": format(part.amount.value, "f")}
 
 
 def _scrips(stmt) -> list[dict]:
@@ -162,9 +161,18 @@ def requirements(stmt, ctx):
 
 
 def unsupported(stmt, ctx):
-    """unsupported: a Codifi SIP buys; a modify changes one scrip's size only when it has one."""
+    """unsupported: a Codifi SIP buys; every scrip's product and exchange must be Codifi's."""
     if stmt.verb == "CREATE" and stmt.side is not None and stmt.side.value != "BUY":
         yield stmt.side, "a Codifi SIP invests: there is no SIP SELL", "a SIP is BUY"
+    table = _table()
+    products = table["enums"]["product"]
+    parts = [stmt.options] if stmt.verb == "MODIFY" else []
+    parts += [scrip.options for scrip in stmt.scrips]
+    for options in parts:
+        for name, allowed in (("product", products), ("exchange", table["exchanges"])):
+            field = options.get(name)
+            if field is not None and field.value not in allowed:
+                yield field, f"Codifi does not take {name} {field.value} for a SIP", f"Codifi takes {', '.join(allowed)}"
 
 
 def not_modifiable(stmt, ctx):

@@ -1,8 +1,11 @@
 """smallcase Gateway transactions: TRANSACTION intents on a smallcase, and SIP_SETUP.
 
 Built from smallcase-gateway-transactions.txt; the table is smallcase.json.
-One request creates a transactionId: POST /gateway/{gatewayName}/transaction,
-the gateway name from --gateway. FIX and REPAIR are one order type ("FIX/
+One request creates a transactionId: POST /gateway/{gatewayName}/transaction
+(market-facts.md), the gateway name from --gateway. The document says the
+subsequent orders act on the invested smallcase's iscid but its INVESTMORE
+sample sends the scid: ordspec sends the scid, as the sample does, and adds
+the iscid when the statement gives one. FIX and REPAIR are one order type ("FIX/
 REPAIR"); ordspec sends FIX, the name market-facts.md and the order config use.
 """
 
@@ -32,6 +35,12 @@ def compile(stmt, ctx) -> list[Request]:
 
 
 def unsupported(stmt, ctx):
-    """unsupported: SIP_SETUP sets up a SIP on an invested smallcase; it carries no notes."""
+    """unsupported: SIP_SETUP carries no notes; a BUY has no iscid yet (the BUY creates it)."""
     if stmt.sc_type.value == "SIP_SETUP" and "notes" in stmt.options:
         yield stmt.options["notes"], "smallcase's SIP_SETUP takes no notes", "notes tag TRANSACTION orders"
+    if stmt.sc_type.value == "BUY" and "iscid" in stmt.options:
+        yield (
+            stmt.options["iscid"],
+            "a smallcase BUY is the first investment: the invested smallcase's iscid is created by it",
+            "for an invested smallcase, use INVESTMORE (or another order type) with its iscid",
+        )

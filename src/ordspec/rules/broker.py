@@ -39,7 +39,10 @@ def unsupported(stmt, ctx):
     supported"; its SDK page says CASH OCO is "restricted to intraday (MIS)".
     The two disagree; ordspec follows the stricter REST statement and reports
     CASH OCO as unsupported. An account that has CASH OCO can silence the
-    rule on that line.
+    rule on that line. INDstocks lists only NSE in its exchange enum but
+    gives an algo_id for BSE orders: ordspec takes BSE as offered and sends
+    the BSE algo_id. Codifi's SIP takes CNC or MIS, on every scrip; a
+    smallcase BUY takes no iscid (the BUY creates it).
 
     Example:
     OCO SELL 10 TCS target 4200 sl 3900 product MIS   # --broker groww

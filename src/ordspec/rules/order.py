@@ -176,6 +176,12 @@ def unexpected_price(stmt, ctx):
             yield leg.price, f"a {kind.value} {_ROLE[leg.role]} takes no limit price", "drop the `limit`, or make it a limit order"
 
 
+def _legs(stmt, side: str) -> str:
+    if stmt.kind.value == "OCO":
+        return f"an OCO {side} exits a {'long' if side == 'SELL' else 'short'} position: its target is the {'higher' if side == 'SELL' else 'lower'} price"
+    return f"the legs of a {stmt.side.value} {stmt.kind.value.lower()} {side.lower()}: the target is the {'higher' if side == 'SELL' else 'lower'} price"
+
+
 def _exit_side(stmt) -> str | None:
     """The side of the legs: an OCO's own side; the opposite of a BRACKET's or GTT's entry."""
     if stmt.side is None:
@@ -201,9 +207,17 @@ def leg_order(stmt, ctx):
     stop-loss limit above its trigger never fills when the price falls
     through. These orders pass a broker's form and lose money.
 
+    Decision:
+    INDstocks states its validations for a parent that buys (SL trigger
+    below the limit price, target limit above the target trigger); ordspec
+    mirrors them for a parent that sells. INDstocks' own LIMIT example breaks
+    MinTgtLimitPrice (target limit 38 under its trigger 41): ordspec enforces
+    the written validation, so that example fails here; with a target limit
+    above 41 (DESIGN.md writes 42) it compiles.
+
     Example:
     OCO SELL 75 NIFTY25OCT24000CE target 95 sl 120.5 product MIS
-    # error: the target (95) must trigger above the stop-loss (120.5) for legs that SELL
+    # error: the target (95) must trigger above the stop-loss (120.5)
 
     Source:
     market-facts.md ("Stop-loss trigger vs limit": SELL trigger >= limit, BUY
@@ -226,7 +240,7 @@ def leg_order(stmt, ctx):
     t_trig, s_trig = value(target and target.trigger), value(sl and sl.trigger)
     if t_trig is not None and s_trig is not None and (t_trig <= s_trig if up else t_trig >= s_trig):
         where = "above" if up else "below"
-        yield target.trigger, f"the target ({t_trig}) must trigger {where} the stop-loss ({s_trig}) for legs that {side}"
+        yield target.trigger, f"the target ({t_trig}) must trigger {where} the stop-loss ({s_trig})", _legs(stmt, side)
 
     def worse(limit, trigger, below: bool) -> bool:
         if below:
@@ -236,11 +250,11 @@ def leg_order(stmt, ctx):
     if sl is not None and sl.trigger is not None and sl.price is not None:
         if worse(sl.price.value, sl.trigger.value, below=up):
             rel = ("below" if up else "above") + ("" if strict else " or at")
-            yield sl.price, f"a {side} stop-loss limit ({sl.price.value}) must be {rel} its trigger ({sl.trigger.value}){ctx.named('sl_limit')}"
+            yield sl.price, f"the stop-loss limit ({sl.price.value}) must be {rel} its trigger ({sl.trigger.value}){ctx.named('sl_limit')}", _legs(stmt, side)
     if target is not None and target.trigger is not None and target.price is not None:
         if worse(target.price.value, target.trigger.value, below=not up):
             rel = ("above" if up else "below") + ("" if strict else " or at")
-            yield target.price, f"a {side} target limit ({target.price.value}) must be {rel} its trigger ({target.trigger.value}){ctx.named('tgt_limit')}"
+            yield target.price, f"the target limit ({target.price.value}) must be {rel} its trigger ({target.trigger.value}){ctx.named('tgt_limit')}", _legs(stmt, side)
     if stmt.kind.value == "BRACKET" and entry is not None:
         ref = entry.price or entry.trigger
         if ref is not None:
@@ -324,18 +338,41 @@ def date_order(stmt, ctx):
     A plan cannot run before it exists; Codifi's own example registers on
     19-05-2025 and starts on 19-06-2025.
 
+    On MODIFY SIP the registration is the one written, or else the order
+    book's (--state).
+
     Example:
     SIP BUY 1 TCS-EQ daily start 2025-05-01 installments 1 name AD product CNC token 11536 registered 2025-05-19
     # error: the SIP starts (2025-05-01) before it is registered (2025-05-19)
 
     Source:
-    codifi-sip-orders.txt (SIP Execute: regDate, startDate).
+    codifi-sip-orders.txt (SIP Execute: regDate, startDate; SIP OrderBook: regDate).
     """
     start = stmt.options.get("start")
     registered = stmt.options.get("registered")
-    if start is None or stmt.kind.value != "SIP" or (registered is None and stmt.verb != "CREATE"):
+    if start is None or stmt.kind.value != "SIP":
         return
-    day = registered.value if registered is not None else ctx.as_of
+    if registered is not None:
+        day, what = registered.value, f"is registered ({registered.value})"
+    elif stmt.verb == "CREATE":
+        day, what = ctx.as_of, f"is registered (the --as-of day, {ctx.as_of})"
+    else:  # MODIFY: the registration the order book has, if it is given
+        current = ctx.state.sip(stmt.order_id.value) if ctx.state is not None else None
+        day = _book_date(current.get("regDate")) if current else None
+        if day is None:
+            return
+        what = f"was registered ({day}, in the order book)"
     if start.value < day:
-        what = f"is registered ({day})" if registered is not None else f"is registered (today, {day})"
         yield start, f"the SIP starts ({start.value}) before it {what}", "start on or after the registration date"
+
+
+def _book_date(text) -> object:
+    from datetime import date
+
+    digits = str(text or "").replace("-", "")
+    if len(digits) == 8 and digits.isdigit():
+        try:
+            return date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
+        except ValueError:
+            return None
+    return None
