@@ -43,8 +43,8 @@ def _leg(leg) -> list[str]:
             out += ["trigger", price(leg.trigger.value)]
         if leg.direction is not None:
             out.append(leg.direction.value.lower())
-        if leg.market is not None:
-            out.append("market")
+        if leg.market is not None or (leg.order_type is not None and leg.order_type.value == "MARKET"):
+            out.append("market")  # (YAML may say `order_type: MARKET` without `market: true`)
     else:
         out += [leg.role, price(leg.trigger.value)] if leg.trigger is not None else []
     if leg.price is not None:

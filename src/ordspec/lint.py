@@ -249,6 +249,13 @@ class Run:
 
     def _key(self, stmt, derive: bool, occurrences: dict) -> None:
         if stmt.verb != CREATE:
+            if self.derive_keys:  # dispatch journals actions too, by what they are
+                from ordspec.compiler.refs import derive as derive_key, identity
+
+                text = identity(stmt)
+                n = occurrences.get(text, 0)
+                occurrences[text] = n + 1
+                stmt.key, stmt.key_derived = derive_key(text, n), True
             return
         ref = stmt.options.get("ref")
         if ref is not None:

@@ -26,12 +26,26 @@ def cover(first: Span, last: Span) -> Span:
 class SourceFile:
     """A decoded file (or stdin) and its lines, for diagnostics to quote."""
 
-    __slots__ = ("name", "text", "_lines")
+    __slots__ = ("name", "text", "_lines", "_starts")
 
     def __init__(self, name: str, text: str):
         self.name = name  # as shown in diagnostics: the path given, or <stdin>
         self.text = text
         self._lines: list[str] | None = None
+        self._starts: list[int] | None = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset; lines end at LF only."""
+        from bisect import bisect_right
+
+        if self._starts is None:
+            text, starts, at = self.text, [0], self.text.find("\n")
+            while at >= 0:
+                starts.append(at + 1)
+                at = text.find("\n", at + 1)
+            self._starts = starts
+        line = bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
 
     @property
     def lines(self) -> list[str]:

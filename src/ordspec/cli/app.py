@@ -6,7 +6,7 @@ import click
 
 from ordspec import __version__
 from ordspec.cli import commands
-from ordspec.cli.options import COMPILE, LINT, Opt
+from ordspec.cli.options import COMPILE, DISPATCH, LINT, Opt
 
 
 def _options(table):
@@ -86,3 +86,46 @@ def rules(format):
 def explain(rule):
     """Explain a rule: what it checks, why, an example and its source."""
     raise SystemExit(commands.explain(rule))
+
+
+@cli.command()
+@click.argument("path", metavar="FILE")
+@click.option("--dry-run", is_flag=True, help="show every request (secrets redacted) and send nothing; opens no connection")
+@_options(DISPATCH)
+def dispatch(path, **options):
+    """Send a file's orders to the broker, each exactly once (see the journal)."""
+    raise SystemExit(commands.dispatch(path, **options))
+
+
+@cli.group()
+def journal():
+    """The dispatch journal: what was sent, and what the broker answered."""
+
+
+@journal.command("list")
+@click.option("--journal", "journal_path", metavar="PATH", help="the journal (default: $XDG_STATE_HOME/ordspec/journal.sqlite)")
+@click.option("--state", type=click.Choice(("sending", "confirmed", "rejected", "unknown")), help="only requests in this state")
+@click.option("--format", type=click.Choice(("text", "json")), default="text", show_default=True)
+def journal_list(journal_path, state, format):
+    """List the journaled requests."""
+    raise SystemExit(commands.journal_list(journal_path, state, format))
+
+
+@journal.command("resolve")
+@click.argument("key")
+@click.option("--placed", metavar="ID", help="the broker placed it, with this id")
+@click.option("--not-placed", is_flag=True, help="the broker did not place it (the next dispatch sends it)")
+@click.option("--journal", "journal_path", metavar="PATH", help="the journal (default: $XDG_STATE_HOME/ordspec/journal.sqlite)")
+def journal_resolve(key, placed, not_placed, journal_path):
+    """Record what happened to a request whose answer was lost."""
+    raise SystemExit(commands.journal_resolve(key, placed, not_placed, journal_path))
+
+
+@cli.command("paper-broker")
+@click.option("--port", type=int, default=8765, show_default=True, help="the port on 127.0.0.1 (0: any free port)")
+@click.option("--db", default=":memory:", show_default=True, help="SQLite file for the paper brokers' state")
+def paper_broker(port, db):
+    """Serve Groww, INDstocks, Codifi and smallcase paper APIs on 127.0.0.1, for trying dispatch."""
+    from ordspec.paper.server import main
+
+    raise SystemExit(main(port, db))

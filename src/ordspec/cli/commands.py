@@ -34,7 +34,7 @@ def _summary(run: Run) -> dict:
     return s
 
 
-def _print_diagnostics(run: Run, fmt: str, stream) -> None:
+def _print_diagnostics(run, fmt: str, stream) -> None:
     if fmt == "json":
         from ordspec.render import jsonfmt
 
@@ -118,4 +118,161 @@ def explain(name: str) -> int:
     for title, body in rule.sections().items():
         out += ["", f"{title}:", *("    " + line if line else "" for line in body.splitlines())]
     sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+DEFAULT_TIMEOUT = 20.0
+
+
+def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, state=None, gateway=None, as_of=None,
+             base_url=None, journal=None, timeout=None, format="text", stdin_filename=None) -> int:
+    from ordspec import compiler
+    from ordspec.compile import compile_sources
+    from ordspec.dispatch import Sender, journal_key
+    from ordspec.dispatch import render
+    from ordspec.dispatch.credentials import Credentials
+    from ordspec.dispatch.journal import Journal, default_path
+
+    if path != "-" and os.path.isdir(path):
+        return _fail(f"{path} is a directory: dispatch takes one order file")
+    try:
+        run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True, quotes=quotes, state=state, gateway=gateway)
+        run.load()
+        sources = _read_all(run, [path], stdin_filename)
+        requests = compile_sources(run, sources)
+    except UsageError as e:
+        return _fail(str(e))
+    if run.diagnostics:
+        _print_diagnostics(run, "text", sys.stderr)
+    if requests is None:
+        sys.stderr.write("ordspec: nothing sent: fix the errors above first\n")
+        return 1
+    if not requests:
+        sys.stdout.write("Nothing to send.\n")
+        return 0
+    target = compiler.get(requests[0].broker)
+    base = base_url or target.table.get("base_url")
+    if not base:
+        return _fail(f"{target.title} has no one production host ({target.table.get('base_url_note', '')}): pass --base-url")
+    credentials = Credentials(target)
+    found = _dispatch_rules(run, requests, credentials)
+    if found:
+        _print_diagnostics(found, "text", sys.stderr)
+        sys.stderr.write("ordspec: nothing sent: fix the errors above first\n")
+        return 1
+    journal_path = journal or default_path()
+    if dry_run:
+        planned = [(r, _journal_state(journal_path, journal_key(target.name, base, r))) for r in requests]
+        headers = credentials.headers(redacted=True)
+        out = render.plan_json(base, headers, planned) if format == "json" else render.plan_text(base, headers, planned)
+        sys.stdout.write(out)
+        return 0
+    missing = credentials.missing()
+    if missing:
+        return _fail(f"{target.title} needs credentials from the environment: set {' and '.join(missing)}")
+    from ordspec.dispatch.transport import Transport
+
+    book = Journal(journal_path)
+    transport = Transport(base, credentials.headers(), target.table["dispatch"]["rate_per_second"], timeout or DEFAULT_TIMEOUT)
+    sender = Sender(target, base, book, transport, credentials)
+    results = []
+    try:
+        for request in _progress(requests):
+            results.append(sender.send(request))
+    finally:
+        transport.close()
+        book.close()
+    if format == "json":
+        sys.stdout.write(render.results_json(results, target.name, base))
+    else:
+        sys.stdout.write(render.results_text(results, target.title, base))
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _journal_state(path: str, key):
+    """A dry run reads the journal, if there is one, without creating or changing it."""
+    import sqlite3
+
+    if key is None or not os.path.exists(path):
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        row = db.execute("SELECT state FROM requests WHERE key = ?", (key,)).fetchone()
+        db.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _dispatch_rules(run: Run, requests, credentials):
+    """Rules that need what only dispatch knows (the credentials): a list of diagnostics, or []."""
+    from ordspec.diagnostics import ERROR, Diagnostic
+    from ordspec.lint import Context
+    from ordspec.rules.registry import all_rules
+
+    found = []
+    for rule in all_rules():
+        if rule.scope != "dispatch":
+            continue
+        for request in requests:
+            stmt = request.statement
+            if not rule.applies_to(request.broker) or not rule.checks(stmt.verb, stmt.kind.value):
+                continue
+            for span, message, *rest in rule.check(stmt, Context(run, None, stmt.file), credentials):
+                found.append(Diagnostic(stmt.file, span.line, span.column, span.end_line, span.end_column, rule.severity, rule.code, rule.name, message, rest[0] if rest else None))
+    if not any(d.severity == ERROR for d in found):
+        return []
+
+    class Found:  # what _print_diagnostics reads
+        diagnostics = found
+        sources = run.sources
+        files = run.files
+        statements = run.statements
+
+    return Found
+
+
+def _progress(requests):
+    """A progress bar on a terminal, for batches."""
+    if len(requests) < 2 or not sys.stderr.isatty() or os.environ.get("NO_COLOR") == "progress":
+        return requests
+    import click
+
+    return click.progressbar(requests, label="sending", file=sys.stderr)
+
+
+def journal_list(journal=None, state=None, format="text") -> int:
+    from ordspec.dispatch.journal import Journal, as_json, default_path
+
+    path = journal or default_path()
+    if not os.path.exists(path):
+        return _fail(f"no journal at {path}")
+    book = Journal(path)
+    entries = book.entries(state)
+    book.close()
+    if format == "json":
+        import json
+
+        sys.stdout.write(json.dumps([as_json(e) for e in entries], indent=2) + "\n")
+        return 0
+    for e in entries:
+        sys.stdout.write(f"{e.state:<9} {e.broker_id or '-':<20} {e.source}  {e.key}\n")
+    sys.stdout.write(f"{len(entries)} request{'s' if len(entries) != 1 else ''} in {path}\n")
+    return 0
+
+
+def journal_resolve(key: str, placed=None, not_placed=False, journal=None) -> int:
+    from ordspec.dispatch.journal import Journal, default_path
+
+    if bool(placed) == bool(not_placed):
+        return _fail("say what happened: --placed ID or --not-placed")
+    path = journal or default_path()
+    if not os.path.exists(path):
+        return _fail(f"no journal at {path}")
+    book = Journal(path)
+    done = book.resolve(key, placed)
+    book.close()
+    if not done:
+        return _fail(f"no request with key {key!r} in {path}")
+    sys.stdout.write(f"recorded: {'placed as ' + placed if placed else 'not placed'}\n")
     return 0

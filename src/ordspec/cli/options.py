@@ -106,3 +106,28 @@ def parse_fast(args: list[str], table) -> tuple[dict, list[str]] | None:
     if not paths:
         return None
     return values, paths
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 600:
+        raise ValueError(f"{text!r} seconds: choose between 0 and 600")
+    return value
+
+
+DISPATCH = (
+    BROKER,
+    INSTRUMENTS,
+    QUOTES,
+    STATE,
+    GATEWAY,
+    AS_OF,
+    Opt("--base-url", "the broker's API host (default: its production URL; the paper broker: http://127.0.0.1:PORT)", metavar="URL"),
+    Opt("--journal", "the dispatch journal (SQLite; default: $XDG_STATE_HOME/ordspec/journal.sqlite)", metavar="PATH"),
+    Opt("--timeout", "seconds to wait for each answer", metavar="SECONDS", check=seconds, default=None),
+    Opt("--format", "output format", metavar="FORMAT", choices=("text", "json"), default="text"),
+    STDIN_NAME,
+)

@@ -186,3 +186,22 @@ def not_modifiable(stmt, ctx):
             f"SIP {stmt.order_id.value} has {len(current['scrips'])} scrips: a `qty` alone does not say which to change",
             "list the new scrips with `plus QTY SYMBOL token N ...`: they replace the SIP's list",
         )
+
+
+def outcome(request, answer):
+    """Codifi: {"status": "Ok", "message": "Success", "result": [{"orderNo"}]}."""
+    from ordspec.dispatch.outcome import CONFIRMED, REJECTED, Outcome, common, server_error
+
+    found = common(answer)
+    if found is not None:
+        return found
+    body = answer.payload if isinstance(answer.payload, dict) else {}
+    if 200 <= answer.status < 300 and str(body.get("status", "")).lower() == "ok":
+        result = body.get("result")
+        first = result[0] if isinstance(result, list) and result and isinstance(result[0], dict) else {}
+        ident = first.get("orderNo") or (request.body or {}).get("orderNo")
+        return Outcome(CONFIRMED, ident, body.get("message"), data=result)
+    message = str(body.get("message") or body.get("emsg") or answer.text[:200])
+    if answer.status >= 500 or not body:
+        return server_error(answer, message)
+    return Outcome(REJECTED, message=f"{answer.status}: {message}")

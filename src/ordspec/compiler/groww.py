@@ -133,3 +133,45 @@ def requirements(stmt, ctx):
                 "Groww needs the order's transaction type when a GTT's order changes (order.transaction_type: required but not modifiable)",
                 "add `side BUY` or `side SELL`, as the GTT was created",
             )
+
+
+def outcome(request, answer):
+    """Groww: {"status": "SUCCESS", "payload": ...} or {"status": "FAILURE", "error": {"code", "message"}}."""
+    from ordspec.dispatch.outcome import CONFIRMED, DUPLICATE, REJECTED, UNKNOWN, Outcome, common, server_error
+
+    found = common(answer)
+    if found is not None:
+        return found
+    body = answer.payload if isinstance(answer.payload, dict) else {}
+    if 200 <= answer.status < 300 and body.get("status") == "SUCCESS":
+        payload = body.get("payload") if isinstance(body.get("payload"), dict) else {}
+        ident = payload.get("smart_order_id")
+        return Outcome(CONFIRMED, ident or request.path.rsplit("/", 1)[-1], payload.get("status"), data=payload)
+    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    code, message = error.get("code"), error.get("message") or answer.text[:200]
+    if code == "GA007":
+        return Outcome(DUPLICATE, message=f"GA007: {message}")
+    if answer.status >= 500 or code in ("GA000", "GA003") or not body:
+        return server_error(answer, f"{code or ''} {message}".strip())
+    return Outcome(REJECTED, message=f"{code or answer.status}: {message}")
+
+
+def recover(request, transport):
+    """After GA007, the id of the order already placed under this reference_id, from the list."""
+    from ordspec.compiler.request import Request
+
+    body = request.body
+    op = get(NAME).table["operations"]["LIST"]
+    for page in range(0, 10):
+        query = {"segment": body["segment"], "smart_order_type": body["smart_order_type"], "status": "ACTIVE", "page": page, "page_size": 50}
+        listing = Request(NAME, op["name"], "GET", op["path"], query, None, request.statement, None)
+        answer = transport.send(listing)
+        orders = ((answer.payload or {}).get("payload") or {}).get("orders") if isinstance(answer.payload, dict) else None
+        if not orders:
+            return None
+        for order in orders:
+            if order.get("reference_id") == body["reference_id"]:
+                return order.get("smart_order_id")
+        if len(orders) < 50:
+            return None
+    return None

@@ -165,3 +165,28 @@ def silent(stmt, ctx):
             f"INDstocks sets trigger_limit_price to the trigger price: this order executes as a trigger-limit at {entry.trigger.value}, not at market",
             f"write `limit PRICE` after the trigger to choose the limit yourself",
         )
+
+
+def outcome(request, answer):
+    """INDstocks: {"status": "success", "data": {"order_data": [{"order_id", "child_order_details"}]}}."""
+    from ordspec.dispatch.outcome import CONFIRMED, REJECTED, RETRY, Outcome, common, server_error
+
+    found = common(answer)
+    if found is not None:
+        return found
+    body = answer.payload if isinstance(answer.payload, dict) else {}
+    if 200 <= answer.status < 300 and str(body.get("status", "")).lower() == "success":
+        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        orders = data.get("order_data") if isinstance(data.get("order_data"), list) and data.get("order_data") else [data]
+        first = orders[0] if isinstance(orders[0], dict) else {}
+        ident = first.get("order_id") or (request.body or {}).get("order_id")
+        details = first.get("child_order_details")
+        child = details.get("order_id") if isinstance(details, dict) else None
+        return Outcome(CONFIRMED, ident, f"child order {child}" if child else first.get("order_status"), data=body.get("data"))
+    kind = str(body.get("error_type") or body.get("type") or "")
+    message = str(body.get("message") or answer.text[:200])
+    if kind in _table()["dispatch"].get("retry_safe_errors", ()):
+        return Outcome(RETRY, message=f"{kind}: {message}", retry_after=answer.retry_after())
+    if answer.status >= 500 or not body:
+        return server_error(answer, f"{kind} {message}".strip())
+    return Outcome(REJECTED, message=f"{kind or answer.status}: {message}")

@@ -13,6 +13,7 @@ import json
 from base64 import b32encode
 
 VERSION = "ordspec-ref-v1"
+_RESOLVED = ("ref", "segment", "position")  # described by their resolved values above
 
 
 def identity(stmt) -> str:
@@ -33,16 +34,18 @@ def identity(stmt) -> str:
     described = {
         "verb": stmt.verb,
         "kind": stmt.kind.value,
+        "id": value(stmt.order_id),
         "side": value(stmt.side),
         "qty": value(stmt.qty),
         "amount": value(stmt.amount),
         "symbol": value(stmt.symbol),
-        "segment": value(stmt.segment),
+        "segment": value(stmt.segment),  # resolved: the same whether written or inferred
+        "position": stmt.position() if stmt.kind.value == "OCO" and stmt.verb == "CREATE" else None,
         "sc": [value(stmt.sc_type), value(stmt.scid)],
         "legs": [leg(stmt.entry), leg(stmt.target), leg(stmt.sl)],
         "frequency": value(stmt.frequency),
         "scrips": [[value(s.qty), value(s.amount), value(s.symbol), sorted((k, str(v.value)) for k, v in s.options.items())] for s in stmt.scrips],
-        "options": sorted((k, str(v.value)) for k, v in stmt.options.items() if k != "ref"),
+        "options": sorted((k, str(v.value)) for k, v in stmt.options.items() if k not in _RESOLVED),
     }
     return VERSION + json.dumps(described, sort_keys=True, separators=(",", ":"))
 

@@ -44,3 +44,21 @@ def unsupported(stmt, ctx):
             "a smallcase BUY is the first investment: the invested smallcase's iscid is created by it",
             "for an invested smallcase, use INVESTMORE (or another order type) with its iscid",
         )
+
+
+def outcome(request, answer):
+    """smallcase Gateway: {"success": true, "data": {"transactionId"}} or {"success": false, "errors": [...]}."""
+    from ordspec.dispatch.outcome import CONFIRMED, REJECTED, Outcome, common, server_error
+
+    found = common(answer)
+    if found is not None:
+        return found
+    body = answer.payload if isinstance(answer.payload, dict) else {}
+    if 200 <= answer.status < 300 and body.get("success") is True:
+        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        return Outcome(CONFIRMED, data.get("transactionId"), None, data=data)
+    errors = body.get("errors") or [answer.text[:200]]
+    message = ", ".join(str(e) for e in errors) if isinstance(errors, list) else str(errors)
+    if answer.status >= 500 or not body:
+        return server_error(answer, message)
+    return Outcome(REJECTED, message=f"{answer.status}: {message}")

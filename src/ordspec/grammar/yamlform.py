@@ -79,8 +79,32 @@ class Node:
 _E = yaml.events
 
 
-def compose(text: str) -> Node | None:
+class _Mark:
+    """A mark placed in ordspec's lines (which end at LF only)."""
+
+    __slots__ = ("line", "column", "index")
+
+    def __init__(self, line: int, column: int, index: int):
+        self.line, self.column, self.index = line, column, index
+
+
+def _placer(source: SourceFile | None):
+    """YAML also breaks lines at CR, NEL, LS and PS: where the text has one, re-place marks by offset."""
+    text = source.text if source is not None else ""
+    odd = "\x85" in text or "\u2028" in text or "\u2029" in text or text.replace("\r\n", "").count("\r")
+    if not odd:
+        return None
+
+    def place(mark):
+        line, column = source.position(mark.index)
+        return _Mark(line - 1, column - 1, mark.index)
+
+    return place
+
+
+def compose(text: str, source: SourceFile | None = None) -> Node | None:
     """The document's node graph, composed from events; Unsafe or yaml.YAMLError on refusal."""
+    place = _placer(source)
     anchors: dict[str, Node] = {}
     stack: list[list] = []  # [node, pending key] per open collection
     root = None
@@ -93,6 +117,8 @@ def compose(text: str) -> Node | None:
             if event.tag is not None and event.tag not in _STANDARD_TAGS and not event.implicit[0]:
                 raise Unsafe(f"the tag {event.tag} is not allowed in an order file", event.start_mark)
             node = Node("scalar", event.value, event.style, event.start_mark, event.end_mark)
+            if place is not None:
+                node.start, node.end = place(node.start), place(node.end)
             if event.anchor:
                 anchors[event.anchor] = node
         elif cls is _E.MappingStartEvent or cls is _E.SequenceStartEvent:
@@ -101,13 +127,15 @@ def compose(text: str) -> Node | None:
             if len(stack) >= MAX_DEPTH:
                 raise Unsafe(f"this YAML nests deeper than {MAX_DEPTH} levels", event.start_mark)
             node = Node("map" if cls is _E.MappingStartEvent else "seq", [], None, event.start_mark, event.end_mark)
+            if place is not None:
+                node.start = place(node.start)
             if event.anchor:
                 anchors[event.anchor] = node
             stack.append([node, None])
             continue
         elif cls is _E.MappingEndEvent or cls is _E.SequenceEndEvent:
             node = stack.pop()[0]
-            node.end = event.end_mark
+            node.end = event.end_mark if place is None else place(event.end_mark)
         elif cls is _E.AliasEvent:
             node = anchors.get(event.anchor)
             if node is None:
@@ -164,13 +192,13 @@ def parse(source: SourceFile) -> Parsed:
         build.report("unsafe-yaml", Span(1, 1, 1, 2), f"this YAML file is larger than {MAX_BYTES // 2**20} MiB")
         return parsed
     try:
-        root = compose(source.text)
+        root = compose(source.text, source)
     except Unsafe as e:
-        build.report("unsafe-yaml", _mark_span(e.mark), str(e))
+        build.report("unsafe-yaml", _mark_span(e.mark, source), str(e))
         return parsed
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        build.report("syntax", _mark_span(mark), f"not valid YAML: {e.problem or e.context}")
+        build.report("syntax", _mark_span(mark, source), f"not valid YAML: {e.problem or e.context}")
         return parsed
     except (yaml.YAMLError, RecursionError) as e:
         build.report("syntax", Span(1, 1, 1, 2), f"not valid YAML: {e}")
@@ -181,9 +209,12 @@ def parse(source: SourceFile) -> Parsed:
     return parsed
 
 
-def _mark_span(mark) -> Span:
+def _mark_span(mark, source: SourceFile) -> Span:
     if mark is None:
         return Span(1, 1, 1, 2)
+    place = _placer(source)
+    if place is not None:
+        mark = place(mark)
     return Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
 
 

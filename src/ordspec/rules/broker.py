@@ -361,3 +361,44 @@ def sip_state(stmt, ctx):
         yield stmt.order_id, f"SIP {number} is not active (the order book says it is paused or cancelled): there is nothing to pause"
     elif stmt.verb == "RESUME" and active:
         yield stmt.order_id, f"SIP {number} is active: only a paused SIP can be resumed"
+
+
+@rule(
+    "OS312",
+    "connected-user",
+    summary="A smallcase order that needs a connected user's token, dispatched with a guest token",
+    brokers=("smallcase",),
+    scope="dispatch",
+    on=("CREATE SMALLCASE",),
+)
+def connected_user(stmt, ctx, credentials):
+    """
+    What:
+    smallcase Gateway accepts a guest user's token (a JWT whose claims say
+    `"guest": true`) only for a BUY, the first investment in a smallcase.
+    INVESTMORE, FIX (REPAIR), REBALANCE, SIP, MANAGE, EXIT and SIP_SETUP act
+    on an invested smallcase and need a connected user's token. Checked when
+    dispatching, against the token in ORDSPEC_TOKEN (or
+    ORDSPEC_SMALLCASE_TOKEN); `ordspec lint` has no token to check.
+
+    Why:
+    The gateway would refuse the transaction after part of a batch went out.
+
+    Example:
+    SMALLCASE INVESTMORE SCET_0010   # dispatched with a guest token
+    # error: smallcase INVESTMORE needs a connected user's token; the token given is a guest's
+
+    Source:
+    smallcase-gateway-transactions.txt ("x-gateway-authtoken JWT: can be a guest
+    user auth token" for BUY; "must be connected user auth token" for the
+    others and SIP_SETUP); market-facts.md (smallcase Gateway).
+    """
+    claims = credentials.jwt_claims() if credentials is not None else None
+    if not claims or claims.get("guest") is not True:
+        return
+    if stmt.sc_type.value not in compiler.get("smallcase").table.get("guest_allowed", ()):
+        yield (
+            stmt.sc_type,
+            f"smallcase {stmt.sc_type.value} needs a connected user's token; the token given is a guest's",
+            "dispatch it with the token of a connected user (ORDSPEC_TOKEN or ORDSPEC_SMALLCASE_TOKEN)",
+        )

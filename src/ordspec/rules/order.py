@@ -54,7 +54,8 @@ def _broker_parts(stmt, ctx):
                 known = stmt.instrument
                 if stmt.segment is None and "segment" not in stmt.invalid and not (known is not None and known.type == "IDX"):
                     # (an index: index-symbol says what to write instead)
-                    yield stmt.symbol, f"{broker.title} needs a segment and ordspec cannot tell {stmt.symbol.value}'s", "add `segment CASH` or `segment FNO`"
+                    what = f"{stmt.symbol.value}'s" if stmt.symbol is not None else "which"
+                    yield stmt.symbol or stmt.kind, f"{broker.title} needs a segment and ordspec cannot tell {what}", "add `segment CASH` or `segment FNO`"
                 continue
             if name not in stmt.options and name not in stmt.invalid:
                 yield stmt.kind, f"{broker.title} needs `{name}` for {verb.lower()} {kind}", _REQUIRED_HELP.get(name)

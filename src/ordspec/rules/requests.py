@@ -83,11 +83,12 @@ def duplicate_reference(keys, ctx):
             yield file, span, f"reference id {key} is already used at {where}", "every order needs its own `ref`"
 
 
-def _months_later(start, months: int):
+def months_later(start, months: int):
+    """The same day `months` later, clamped to the month's end (31 January + 1 = 28 or 29 February)."""
     month = start.month - 1 + months
     year, month = start.year + month // 12, month % 12 + 1
     day = start.day
-    while True:  # clamp 31 January + 1 month to the end of February
+    while True:
         try:
             return start.replace(year=year, month=month, day=day)
         except ValueError:
@@ -130,7 +131,7 @@ def list_window(stmt, ctx):
     span = given_to or given_from
     if end < start:
         yield span, f"the window ends ({end.isoformat()}) before it starts ({start.isoformat()})", _default_note(given_from, given_to)
-    elif end > _months_later(start, months):
+    elif end > months_later(start, months):
         yield span, f"the window from {start.isoformat()} to {end.isoformat()} is longer than one month", _default_note(given_from, given_to)
 
 

@@ -1,0 +1,60 @@
+"""Credentials come from the environment only, and never leave it except in request headers.
+
+ORDSPEC_TOKEN is the access token for every broker; ORDSPEC_<BROKER>_TOKEN
+(ORDSPEC_GROWW_TOKEN, ...) overrides it for one broker. smallcase also needs
+ORDSPEC_SMALLCASE_SECRET (the x-gateway-secret). Nothing here is read from a
+file, and every text ordspec prints or journals passes through redact().
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+
+REDACTED = "***"
+
+
+class Credentials:
+    def __init__(self, broker, environ=None):
+        env = os.environ if environ is None else environ
+        self.broker = broker
+        dispatch = broker.table["dispatch"]
+        self.values: dict[str, str | None] = {
+            "token": env.get(f"ORDSPEC_{broker.name.upper()}_TOKEN") or env.get("ORDSPEC_TOKEN") or None
+        }
+        self.sources = {"token": f"ORDSPEC_{broker.name.upper()}_TOKEN or ORDSPEC_TOKEN"}
+        for name, variable in dispatch.get("secrets", {}).items():
+            self.values[name] = env.get(variable) or None
+            self.sources[name] = variable
+
+    def missing(self) -> list[str]:
+        return [self.sources[name] for name, value in self.values.items() if not value]
+
+    def headers(self, redacted: bool = False) -> dict[str, str]:
+        out = {}
+        for header, template in self.broker.table["dispatch"]["auth"].items():
+            values = {k: (REDACTED if redacted else (v or "")) for k, v in self.values.items()}
+            out[header] = template.format(**values)
+        return out
+
+    def redact(self, text):
+        if not isinstance(text, str):
+            return text
+        for value in self.values.values():
+            if value and len(value) >= 4:
+                text = text.replace(value, REDACTED)
+        return text
+
+    def jwt_claims(self) -> dict | None:
+        """The claims of the token, if it is a JWT (smallcase: a guest token says {"guest": true})."""
+        token = self.values.get("token") or ""
+        parts = token.split(".")
+        if len(parts) != 3:
+            return None
+        try:
+            padded = parts[1] + "=" * (-len(parts[1]) % 4)
+            claims = json.loads(base64.urlsafe_b64decode(padded))
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return claims if isinstance(claims, dict) else None

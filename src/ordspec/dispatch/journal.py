@@ -1,0 +1,127 @@
+"""The dispatch journal: what was sent, before it is sent, and what the broker answered.
+
+A request is written down, committed and synced as `sending` before a byte
+of it leaves; after a definite answer it becomes `confirmed` or `rejected`.
+A run killed at any moment leaves at most one request `sending`: the next
+run treats it as an unknown outcome, resent only where the broker
+deduplicates. The journal holds bodies and broker ids, never credentials.
+
+Keys are "broker base-url key": the same order file sent to the paper broker
+and then to the real one is two different sends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+
+SENDING, CONFIRMED, REJECTED, UNKNOWN = "sending", "confirmed", "rejected", "unknown"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS requests (
+    key TEXT PRIMARY KEY,
+    broker TEXT NOT NULL,
+    base_url TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    body TEXT,
+    source TEXT NOT NULL,
+    state TEXT NOT NULL,
+    broker_id TEXT,
+    message TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
+)
+"""
+
+
+def default_path() -> str:
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return os.path.join(base, "ordspec", "journal.sqlite")
+
+
+class Entry:
+    __slots__ = ("key", "broker", "operation", "path", "body", "source", "state", "broker_id", "message", "attempts", "updated")
+
+    def __init__(self, row):
+        for name, value in zip(self.__slots__, row):
+            setattr(self, name, value)
+
+
+class Journal:
+    def __init__(self, path: str):
+        self.path = path
+        if path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")  # a commit is on disk before the request goes out
+        self.db.execute(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @staticmethod
+    def body_text(body) -> str | None:
+        from ordspec.compiler.jsonout import dumps
+
+        return None if body is None else dumps(body, indent=None)
+
+    def get(self, key: str) -> Entry | None:
+        row = self.db.execute(
+            "SELECT key, broker, operation, path, body, source, state, broker_id, message, attempts, updated FROM requests WHERE key = ?",
+            (key,),
+        ).fetchone()
+        return Entry(row) if row else None
+
+    def sending(self, key: str, request, base_url: str, source: str) -> None:
+        """Record the request as about to be sent; committed before it is."""
+        now = time.time()
+        self.db.execute(
+            """INSERT INTO requests (key, broker, base_url, operation, method, path, body, source, state, attempts, created, updated)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+               ON CONFLICT(key) DO UPDATE SET state = excluded.state, body = excluded.body, source = excluded.source,
+                   attempts = attempts + 1, updated = excluded.updated""",
+            (key, request.broker, base_url, request.operation, request.method, request.path, self.body_text(request.body), source, SENDING, now, now),
+        )
+
+    def settle(self, key: str, state: str, broker_id: str | None, message: str | None) -> None:
+        self.db.execute(
+            "UPDATE requests SET state = ?, broker_id = COALESCE(?, broker_id), message = ?, updated = ? WHERE key = ?",
+            (state, broker_id, message, time.time(), key),
+        )
+
+    def entries(self, state: str | None = None) -> list[Entry]:
+        query = "SELECT key, broker, operation, path, body, source, state, broker_id, message, attempts, updated FROM requests"
+        rows = self.db.execute(query + (" WHERE state = ?" if state else "") + " ORDER BY created", (state,) if state else ())
+        return [Entry(r) for r in rows]
+
+    def resolve(self, key: str, placed: str | None) -> bool:
+        """Settle an unknown outcome by hand: placed with this id, or not placed (None)."""
+        entry = self.get(key)
+        if entry is None:
+            return False
+        if placed:
+            self.settle(key, CONFIRMED, placed, "resolved by hand: placed")
+        else:
+            self.settle(key, REJECTED, None, "resolved by hand: not placed")
+        return True
+
+
+def as_json(entry: Entry) -> dict:
+    return {
+        "key": entry.key,
+        "broker": entry.broker,
+        "operation": entry.operation,
+        "path": entry.path,
+        "body": json.loads(entry.body) if entry.body else None,
+        "source": entry.source,
+        "state": entry.state,
+        "broker_id": entry.broker_id,
+        "message": entry.message,
+        "attempts": entry.attempts,
+    }

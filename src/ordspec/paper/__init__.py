@@ -1,0 +1,30 @@
+"""The paper broker: a local stand-in for the four brokers' APIs (see server.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+IST = timezone(timedelta(hours=5, minutes=30))
+_validators: dict = {}
+
+
+def invalid(schema: str, body) -> str | None:
+    """Why `body` breaks the request schema, or None. (jsonschema: full messages, with the path.)"""
+    if schema not in _validators:
+        from jsonschema import Draft7Validator
+
+        from ordspec.compile import schema as load
+
+        _validators[schema] = Draft7Validator(load(schema))
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    errors = sorted(_validators[schema].iter_errors(body), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return None
+    e = errors[0]
+    where = ".".join(map(str, e.absolute_path))
+    return f"{where}: {e.message}" if where else e.message
+
+
+def now() -> datetime:
+    return datetime.now(IST).replace(tzinfo=None, microsecond=0)

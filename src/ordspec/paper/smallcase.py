@@ -1,0 +1,54 @@
+"""smallcase Gateway's transactions, as smallcase-gateway-transactions.txt and
+market-facts.md describe them: a guest token may BUY, nothing else."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+
+from ordspec.paper import invalid
+
+NAME = "smallcase"
+
+
+def _fail(status: int, error: str):
+    return status, {"success": False, "errors": [error], "data": None}
+
+
+def _claims(token: str):
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def auth(headers, body):
+    claims = _claims(headers.get("x-gateway-authtoken") or "")
+    if not headers.get("x-gateway-secret") or claims is None:
+        return _fail(401, "invalid_jwt")
+    guest_ok = isinstance(body, dict) and body.get("intent") == "TRANSACTION" and (body.get("orderConfig") or {}).get("type") == "BUY"
+    if claims.get("guest") is True and not guest_ok:
+        return _fail(401, "user_mismatch")  # a guest token: BUY only
+    return None
+
+
+def transaction(store, params, query, body):
+    problem = invalid("smallcase/transaction.schema.json", body)
+    if problem:
+        return _fail(400, problem)
+    ident = "TRX_" + secrets.token_hex(12)
+    store.add(NAME, ident, body["intent"], "PENDING", {**body, "gateway": params["gateway"]})
+    return 200, {"success": True, "errors": None, "data": {"transactionId": ident}}
+
+
+ROUTES = [("POST", r"/gateway/(?P<gateway>[^/]+)/transaction", transaction)]
+
+
+def fault(status: int) -> dict:
+    """The body of an injected failure, in this broker's envelope."""
+    return {"success": False, "errors": ["injected fault"], "data": None}
