@@ -54,7 +54,10 @@ REFDATA = PACKAGE / "refdata" / "data"
 
 # ORDSPEC_PROPERTY_SCALE=20 runs twenty times the examples, for a deeper hunt than CI's.
 SCALE = float(os.environ.get("ORDSPEC_PROPERTY_SCALE", "1"))
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+SETTINGS = dict(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
 
 
 def examples(n: int) -> int:
@@ -94,7 +97,9 @@ def lot_for(underlying: str, expiry: date) -> int:
     found = {
         int(r["lot_size"])
         for r in _rows("lot_sizes.csv")
-        if r["exchange"] == "NSE" and r["underlying"] == underlying and _live(_day(r["expiry_from"]), _day(r["expiry_to"]), expiry)
+        if r["exchange"] == "NSE"
+        and r["underlying"] == underlying
+        and _live(_day(r["expiry_from"]), _day(r["expiry_to"]), expiry)
     }
     assert len(found) == 1, (underlying, expiry, found)
     return found.pop()
@@ -324,7 +329,8 @@ def create_oco(draw) -> Order:
         t_lim = draw(st.none() | st.integers(1, t_trig))
         s_lim = draw(st.none() | st.integers(s_trig, s_trig + 500))
     price = lambda n: None if n is None else n * tick  # noqa: E731
-    o = Order("CREATE", "OCO", side=side, qty=qty, symbol=symbol, target=(price(t_trig), price(t_lim)), sl=(price(s_trig), price(s_lim)))
+    target, sl = (price(t_trig), price(t_lim)), (price(s_trig), price(s_lim))
+    o = Order("CREATE", "OCO", side=side, qty=qty, symbol=symbol, target=target, sl=sl)
     o.opts = {"product": draw(st.sampled_from(["MIS", "NRML"])), "exchange": "NSE", "validity": "DAY", "segment": "FNO"}
     if draw(st.booleans()):
         extra = draw(st.integers(0, 10 * qty))
@@ -663,17 +669,20 @@ def expected_request(o: Order) -> dict:
         if o.kind == "GTT":
             body["trigger_price"] = groww_price(o.trigger)
             body["trigger_direction"] = o.direction
-            body["order"] = {"order_type": "MARKET" if o.market else "LIMIT", "price": groww_price(o.limit), "transaction_type": o.side}
+            body["order"] = gtt_order(o)
         else:
             position = o.opts.get("position", o.qty if o.side == "SELL" else -o.qty)
             body["net_position_quantity"] = position
             body["transaction_type"] = o.side
-            body["target"] = {"trigger_price": groww_price(o.target[0]), "order_type": "MARKET" if o.target[1] is None else "LIMIT", "price": groww_price(o.target[1])}
-            body["stop_loss"] = {"trigger_price": groww_price(o.sl[0]), "order_type": "SL_M" if o.sl[1] is None else "SL", "price": groww_price(o.sl[1])}
+            trigger, limit = o.target
+            body["target"] = {"trigger_price": groww_price(trigger), "order_type": "MARKET" if limit is None else "LIMIT", "price": groww_price(limit)}
+            trigger, limit = o.sl
+            body["stop_loss"] = {"trigger_price": groww_price(trigger), "order_type": "SL_M" if limit is None else "SL", "price": groww_price(limit)}
         body["product_type"] = o.opts["product"]
         body["exchange"] = o.opts["exchange"]
         body["duration"] = o.opts["validity"]
-        return {"operation": "create_smart_order", "method": "POST", "path": "/v1/order-advance/create", "query": {}, "body": body}
+        path = "/v1/order-advance/create"
+        return {"operation": "create_smart_order", "method": "POST", "path": path, "query": {}, "body": body}
     if o.verb == "MODIFY":
         body = {"smart_order_type": o.kind, "segment": o.opts["segment"]}
         if o.kind == "GTT":
@@ -684,7 +693,7 @@ def expected_request(o: Order) -> dict:
             if o.direction is not None:
                 body["trigger_direction"] = o.direction
             if o.market or o.limit is not None:
-                body["order"] = {"order_type": "MARKET" if o.market else "LIMIT", "price": groww_price(o.limit), "transaction_type": o.side}
+                body["order"] = gtt_order(o)
         else:
             if "validity" in o.opts:
                 body["duration"] = o.opts["validity"]
@@ -708,7 +717,8 @@ def expected_request(o: Order) -> dict:
     if "segment" in o.opts:
         query["segment"] = o.opts["segment"]
     query["smart_order_type"] = o.kind
-    for name, key in (("status", "status"), ("page", "page"), ("size", "page_size"), ("from", "start_date_time"), ("to", "end_date_time")):
+    keys = {"status": "status", "page": "page", "size": "page_size", "from": "start_date_time", "to": "end_date_time"}
+    for name, key in keys.items():
         if name in o.opts:
             value = o.opts[name]
             query[key] = value.isoformat() if isinstance(value, datetime) else value
@@ -789,12 +799,16 @@ def test_generated_valid_groww_orders_compile_to_valid_requests(orders, style):
 
 def test_the_oracle_agrees_with_the_documents_examples():
     """The expectations above give the documents' own requests for the documents' orders."""
-    gtt = Order("CREATE", "GTT", side="BUY", qty=10, symbol="TCS", trigger=Decimal("3985"), direction="DOWN", limit=Decimal("3990"))
+    gtt = Order("CREATE", "GTT", side="BUY", qty=10, symbol="TCS", trigger=Decimal("3985"), direction="DOWN")
+    gtt.limit = Decimal("3990")
     gtt.opts = {"product": "CNC", "exchange": "NSE", "validity": "DAY", "segment": "CASH", "ref": "sref-unique-123"}
     listing = Order(
         "LIST",
         "OCO",
-        opts={"segment": "FNO", "status": "ACTIVE", "page": 0, "size": 10, "from": datetime(2025, 1, 16, 9, 15), "to": datetime(2025, 1, 16, 15, 30)},
+        opts={"segment": "FNO", "status": "ACTIVE", "page": 0, "size": 10},
+    )
+    listing.opts.update({"from": datetime(2025, 1, 16, 9, 15), "to": datetime(2025, 1, 16, 15, 30)})
+    (
     )
     rendered = render_ord(Style(0), [gtt, listing])
     assert rendered.text == (

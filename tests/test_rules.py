@@ -992,6 +992,26 @@ CASES: dict[str, list[Case]] = {
             offered_elsewhere=True,
         ),
     ],
+    "unused-suppression": [
+        Case(
+            "silences-nothing",
+            GTT.replace("3985", "3985.03") + "   # ordspec: ignore[tick-size]",
+            GTT + "   # ordspec: ignore[lot-size]",
+            (1, 77),
+        ),
+        Case(
+            "not-a-rule",
+            GTT.replace("3985", "3985.03") + "   # ordspec: ignore[OS202]",
+            GTT.replace("3985", "3985.03") + "   # ordspec: ignore[OS202, lots-size]",
+            (1, 87),
+        ),
+        Y(
+            "yaml",
+            "orders:\n  - " + GTT.replace("3985", "3985.03") + "   # ordspec: ignore[tick-size]\n",
+            "orders:\n  - " + GTT + "   # ordspec: ignore[tick-size]\n",
+            (2, 81),
+        ),
+    ],
     "notes-length": [
         Case(
             "257",
@@ -1153,10 +1173,13 @@ def test_offered_elsewhere_flags_are_right():
 # -- the table covers every rule
 
 
+DISPATCH_RULES = {r.name for r in registry.all_rules() if r.scope == "dispatch"}  # need credentials: tested below
+
+
 def test_every_registered_rule_has_cases():
     registered = {r.name for r in registry.all_rules()}
     assert "internal-error" in registered
-    assert set(CASES) == registered - {"internal-error"}
+    assert set(CASES) == registered - {"internal-error"} - DISPATCH_RULES
     assert all(CASES[name] for name in CASES)
 
 
@@ -1219,7 +1242,7 @@ def test_without_the_broken_rule_the_same_text_is_clean():
 # -- a broker's own rule never fires without --broker
 
 
-@pytest.mark.parametrize("rule", sorted(r.name for r in registry.all_rules() if r.brokers != registry.ALL))
+@pytest.mark.parametrize("rule", sorted(r.name for r in registry.all_rules() if r.brokers != registry.ALL and r.scope != "dispatch"))
 def test_broker_rules_are_quiet_without_a_broker(rule):
     cases = [c for c in CASES[rule] if c.broker is not None and c.name.endswith(".ord") and isinstance(c.failing, str)]
     assert cases, rule
@@ -1269,7 +1292,7 @@ def test_which_examples_are_prose():
 def _example_params():
     out = []
     for rule in registry.all_rules():
-        if not example_statements(rule)[0]:
+        if not example_statements(rule)[0] or rule.scope == "dispatch":  # (connected-user: tested through dispatch)
             continue
         marks = []
         if rule.name in EXAMPLE_CANNOT_FIRE:
@@ -1355,3 +1378,25 @@ def test_internal_error_in_a_run_rule(monkeypatch):
     monkeypatch.setattr(registry.get("duplicate-reference"), "check", broken)
     diagnostics = lint_text(GTT.replace("3985", "3985.03") + " ref tcs-dip-001")
     assert {d.name for d in diagnostics} == {"internal-error", "tick-size"}
+
+
+def test_connected_user_is_checked_before_anything_is_sent(tmp_path):
+    """connected-user (scope dispatch): a guest JWT may BUY only; `dispatch --dry-run` checks it and sends nothing."""
+    import base64
+
+    from tests.conftest import run_cli
+
+    def jwt(claims: dict) -> str:
+        body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+        return f"header.{body}.signature"
+
+    orders = tmp_path / "sc.ord"
+    orders.write_text("broker smallcase\nSMALLCASE BUY SCET_0010\n")
+    env = {"ORDSPEC_TOKEN": jwt({"guest": True}), "ORDSPEC_SMALLCASE_SECRET": "secret"}
+    base = ["dispatch", orders, "--dry-run", "--gateway", "g", "--base-url", "http://127.0.0.1:9", "--journal", tmp_path / "j.sqlite"]
+    assert run_cli(*base, env=env).returncode == 0
+    orders.write_text("broker smallcase\nSMALLCASE INVESTMORE SCET_0010\n")
+    done = run_cli(*base, env=env)
+    assert done.returncode == 1
+    assert b"2:11: error OS312 connected-user" in done.stderr
+    assert run_cli(*base, env={**env, "ORDSPEC_TOKEN": jwt({"guest": False})}).returncode == 0

@@ -58,18 +58,45 @@ class Context:
         return f" ({self.broker.title}: {names[key]})" if key in names else ""
 
 
-def expand(paths: list[str]) -> list[str]:
-    """Files to check: files as given, directories walked for order files, '-' for stdin."""
+def looks_like_orders(path: str) -> bool:
+    """Whether a YAML file is an order file: a top-level list, or `orders`, `broker` or `defaults` at the top.
+
+    Repositories hold other YAML (CI workflows, compose files); those are not linted as orders.
+    """
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            head = f.read(65536)
+    except OSError:
+        return True  # let the read report it
+    for line in head.splitlines():
+        if not line.strip() or line.lstrip().startswith("#") or line.startswith((" ", "\t", "---", "%")):
+            continue
+        word = line.split(":", 1)[0].strip().strip("'\"")
+        if line.startswith(("-", "[")) or word in ("orders", "broker", "defaults"):
+            return True
+    return False
+
+
+def expand(paths: list[str], excluded=None, force: bool = False) -> list[str]:
+    """Files to check: files as given, directories walked for order files, '-' for stdin.
+
+    A walk finds .ord files and the YAML files that are order files (looks_like_orders),
+    minus `excluded(path)` (the configuration's excludes). Files named explicitly are
+    checked as they are, unless `force` (--force-exclude, for pre-commit, which names every
+    matching file): then the same two filters apply to them too.
+    """
     out = []
     for path in paths:
         if path == "-" or os.path.isfile(path):
+            if force and path != "-" and ((excluded and excluded(path)) or (path.endswith((".yaml", ".yml")) and not looks_like_orders(path))):
+                continue
             out.append(path)
         elif os.path.isdir(path):
             found = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
                 found.extend(os.path.join(root, f) for f in files if f.endswith(ORDER_SUFFIXES))
-            out.extend(sorted(found))
+            out.extend(p for p in sorted(found) if not (excluded and excluded(p)) and (p.endswith(".ord") or looks_like_orders(p)))
         elif os.path.exists(path):
             raise UsageError(f"{path}: not a file or directory")
         else:
@@ -102,8 +129,19 @@ class Run:
         quotes: str | None = None,
         state: str | None = None,
         gateway: str | None = None,
+        config=None,
     ):
         from ordspec import compiler
+        from ordspec.config import Config
+
+        self.config = config or Config()
+        broker = broker or None
+        if broker is None and self.config.broker and not self.config.overrides:
+            broker = self.config.broker
+        instruments = instruments or self.config.instruments
+        quotes = quotes or self.config.quotes
+        state = state or self.config.state
+        gateway = gateway or self.config.gateway
 
         if broker is not None and broker not in compiler.BROKERS:
             raise UsageError(f"unknown broker {broker!r}: choose from {', '.join(compiler.BROKERS)}")
@@ -123,6 +161,7 @@ class Run:
         self.statements = 0
         self._rules: dict = {}
         self._file_brokers: dict = {}
+        self._settings: dict = {}  # file name -> config.Settings
 
     @property
     def refdata(self):
@@ -192,9 +231,10 @@ class Run:
             from ordspec.grammar import yamlform as front
         else:
             from ordspec.grammar import dsl as front
-        parsed = front.parse(source)
+        settings = self._settings[source.name] = self.config.settings(source.name, self.broker)
+        parsed = front.parse(source, settings.defaults)
         self.diagnostics.extend(parsed.diagnostics)
-        broker = self._broker(parsed)
+        broker = self._broker(parsed, settings.broker)
         self._file_brokers[source.name] = broker
         ctx = Context(self, broker, source.name)
         broker_name = broker.name if broker else None
@@ -204,7 +244,7 @@ class Run:
             self.statements += 1
             resolve(stmt, ctx)
             self._key(stmt, derive, occurrences)
-            for rule in self._statement_rules(broker_name, stmt.verb, stmt.kind.value):
+            for rule in self._statement_rules(broker_name, stmt.verb, stmt.kind.value, settings):
                 self._apply(rule, stmt, ctx)
         return parsed.statements
 
@@ -212,7 +252,7 @@ class Run:
         """The broker a checked file was checked for, or None."""
         return self._file_brokers.get(name)
 
-    def _broker(self, parsed):
+    def _broker(self, parsed, configured: str | None):
         from ordspec import compiler
 
         line = parsed.broker
@@ -220,17 +260,22 @@ class Run:
             self.diagnostics.append(
                 make("broker-mismatch", parsed.source.name, line, f"this file is for {line.value}, but --broker is {self.broker}")
             )
-        name = self.broker or (line.value if line is not None else None)
+        # --broker, then the file's own `broker` line, then the configuration's
+        name = self.broker or (line.value if line is not None else None) or configured
+        if name is not None and name not in compiler.BROKERS:
+            raise UsageError(f"unknown broker {name!r} in the configuration: choose from {', '.join(compiler.BROKERS)}")
         return compiler.get(name) if name else None
 
-    def _statement_rules(self, broker: str | None, verb: str, kind: str) -> list:
-        key = (broker, verb, kind)
+    def _statement_rules(self, broker: str | None, verb: str, kind: str, settings) -> list:
+        key = (broker, verb, kind, settings.select and tuple(settings.select), settings.ignore)
         found = self._rules.get(key)
         if found is None:
             from ordspec.rules.registry import all_rules
 
             found = self._rules[key] = [
-                r for r in all_rules() if r.scope == "statement" and r.applies_to(broker) and r.checks(verb, kind)
+                r
+                for r in all_rules()
+                if r.scope == "statement" and r.applies_to(broker) and r.checks(verb, kind) and settings.wants(r.code, r.name)
             ]
         return found
 
@@ -289,10 +334,19 @@ class Run:
                 first = next(iter(self.sources), "<run>")
                 found = [make("internal-error", first, Span(1, 1, 1, 2), f"rule {rule.name} failed: {type(e).__name__}: {e}", "please report this")]
             self.diagnostics.extend(found)
+        from ordspec.suppress import apply
+
+        kept = [d for d in self.diagnostics if self._wanted(d)]
+        kept = [d for d in apply(kept, self.sources) if self._wanted(d)]
         order = {name: i for i, name in enumerate(self.sources)}
-        unique = {(d.file, d.line, d.column, d.code, d.message): d for d in self.diagnostics}  # a YAML anchor merged twice reports once
+        unique = {(d.file, d.line, d.column, d.code, d.message): d for d in kept}  # a YAML anchor merged twice reports once
         self.diagnostics = sorted(unique.values(), key=lambda d: (order.get(d.file, -1), d.line, d.column, d.code, d.message))
         return self.diagnostics
+
+    def _wanted(self, d) -> bool:
+        """Whether the configuration selects this diagnostic's rule for its file."""
+        settings = self._settings.get(d.file)
+        return settings is None or settings.wants(d.code, d.name)
 
     @property
     def failed(self) -> bool:

@@ -28,9 +28,10 @@ SCRIP_OPTIONS = ("token", "exchange", "product")  # what binds to a SIP's `plus`
 
 
 class Assembler:
-    def __init__(self, file: str, diagnostics: list):
+    def __init__(self, file: str, diagnostics: list, settings_defaults: dict | None = None):
         self.file = file
         self.diagnostics = diagnostics
+        self.settings_defaults = settings_defaults or {}  # from the configuration: name -> value
         self._current: Leg | None = None  # what a `limit` binds to
         self._scrip: Scrip | None = None
 
@@ -267,6 +268,15 @@ class Assembler:
                 and applies(OPTIONS[name][2], verb, kind)
             ):
                 stmt.options[name] = field
+                stmt.defaulted.add(name)
+        for name, value in self.settings_defaults.items():  # the configuration's, after the file's own
+            if (
+                name not in stmt.options
+                and name not in stmt.invalid
+                and applies(DEFAULTABLE[name], verb, kind)
+                and applies(OPTIONS[name][2], verb, kind)
+            ):
+                stmt.options[name] = Field.at(value, stmt.kind)
                 stmt.defaulted.add(name)
         if verb == CREATE:
             for name, value in BUILTIN_DEFAULTS.items():

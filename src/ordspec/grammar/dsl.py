@@ -34,9 +34,10 @@ def _text(token) -> str:
     return token.value
 
 
-def parse(source: SourceFile) -> Parsed:
+def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
+    """The statements of a file; `defaults` (from the configuration) apply after the file's own."""
     parsed = Parsed(source)
-    build = Assembler(source.name, parsed.diagnostics)
+    build = Assembler(source.name, parsed.diagnostics, defaults)
     defaults: dict = {}
     for number, line in enumerate(source.lines, 1):
         if len(line) > MAX_LINE:

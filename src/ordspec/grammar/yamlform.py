@@ -185,9 +185,10 @@ class _Spans:
         return Span(self.line, self.offset + token.column, self.line, self.offset + token.end_column)
 
 
-def parse(source: SourceFile) -> Parsed:
+def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
+    """The statements of a file; `defaults` (from the configuration) apply after the file's own."""
     parsed = Parsed(source)
-    build = Assembler(source.name, parsed.diagnostics)
+    build = Assembler(source.name, parsed.diagnostics, defaults)
     if len(source.text) > MAX_BYTES:
         build.report("unsafe-yaml", Span(1, 1, 1, 2), f"this YAML file is larger than {MAX_BYTES // 2**20} MiB")
         return parsed

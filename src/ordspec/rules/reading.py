@@ -276,3 +276,28 @@ declare(
     ordspec policy.
     """,
 )
+
+
+declare(
+    "OS010",
+    "unused-suppression",
+    severity="warning",
+    summary="A `# ordspec: ignore[...]` comment that silences nothing",
+    doc="""
+    What:
+    `# ordspec: ignore[NAME]` (or a code, or several, comma-separated) at the
+    end of a line silences those rules on that line only. A suppression that
+    silences nothing on its line, or names no rule, is reported.
+
+    Why:
+    A stale suppression would silently hide the next real problem on that
+    line; a misspelt one never worked.
+
+    Example:
+    GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC   # ordspec: ignore[lot-size]
+    # warning: `lot-size` is suppressed here but reports nothing on this line
+
+    Source:
+    ordspec policy (as ruff's unused-noqa).
+    """,
+)

@@ -1,0 +1,77 @@
+"""Suppression comments: `# ordspec: ignore[lot-size]` (or a code, or several) at the end of a line
+silences those rules on that line only. A suppression that silences nothing is itself reported."""
+
+from __future__ import annotations
+
+import re
+
+_DIRECTIVE = re.compile(r"#\s*ordspec:\s*ignore\[([^\]]*)\]")
+_CODE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#.*|[^\s"#]+')  # the DSL's tokens: a comment starts at a # outside strings
+
+
+def _comment(line: str, yaml: bool) -> int | None:
+    """Where the line's comment starts (0-based), or None."""
+    if yaml:
+        at = line.find("#")
+        while at > 0 and not line[at - 1].isspace():
+            at = line.find("#", at + 1)
+        return at if at >= 0 else None
+    for m in _CODE.finditer(line):
+        if m.group().startswith("#"):
+            return m.start()
+    return None
+
+
+def directives(source, yaml: bool) -> dict[int, list[tuple[str, int, int]]]:
+    """line -> [(rule name or code, start column, end column)] (1-based columns)."""
+    found: dict[int, list] = {}
+    if "ordspec:" not in source.text:
+        return found
+    for number, line in enumerate(source.lines, 1):
+        if "ordspec:" not in line:
+            continue
+        start = _comment(line, yaml)
+        if start is None:
+            continue
+        for m in _DIRECTIVE.finditer(line, start):
+            base = m.start(1)
+            for part in re.finditer(r"[^,\s]+", m.group(1)):
+                found.setdefault(number, []).append((part.group(), base + part.start() + 1, base + part.end() + 1))
+    return found
+
+
+def apply(diagnostics: list, sources: dict) -> list:
+    """The diagnostics that no suppression silences, with one for every suppression that silenced none."""
+    from ordspec.diagnostics import make
+    from ordspec.rules.registry import get
+    from ordspec.source import Span
+
+    by_file = {}
+    for name, source in sources.items():
+        found = directives(source, name.endswith((".yaml", ".yml")))
+        if found:
+            by_file[name] = found
+    if not by_file:
+        return diagnostics
+    used = set()
+    kept = []
+    for d in diagnostics:
+        marks = by_file.get(d.file, {}).get(d.line, ())
+        hit = next((m for m in marks if m[0] in (d.name, d.code) and d.name != "unused-suppression"), None)
+        if hit is None:
+            kept.append(d)
+        else:
+            used.add((d.file, d.line, hit))
+    for file, lines in by_file.items():
+        for line, marks in lines.items():
+            for mark in marks:
+                if (file, line, mark) in used:
+                    continue
+                name, start, end = mark
+                try:
+                    get(name)
+                    message = f"`{name}` is suppressed here but reports nothing on this line"
+                except KeyError:
+                    message = f"no rule is called `{name}`"
+                kept.append(make("unused-suppression", file, Span(line, start, line, end), message, "remove it, or name the rule it is for (`ordspec rules`)"))
+    return kept
