@@ -89,3 +89,74 @@ def statement(stmt) -> str:
     for scrip in stmt.scrips:
         words += ["plus", _size(scrip), scrip.symbol.value] + _options(scrip.options)
     return " ".join(words)
+
+
+def _comment_of(line: str) -> str | None:
+    from ordspec.suppress import _comment
+
+    start = _comment(line, yaml=False)
+    return line[start:].rstrip() if start is not None else None
+
+
+def _directive(line: str) -> str | None:
+    """A `default` or `broker` line in canonical form, or None if it is not one (or does not read)."""
+    from ordspec import values
+    from ordspec.grammar import driver
+    from ordspec.ir import Field
+
+    try:
+        node = driver.parse_line(line)
+    except driver.ParseError:
+        return None
+    if node is None or node.rule not in ("default", "broker"):
+        return None
+    if node.rule == "broker":
+        return f"broker {node.children[1].value.lower()}"
+    _, name, value = node.children
+    text = value.value[1:-1].replace('\\"', '"').replace("\\\\", "\\") if value.type == "STRING" else value.value
+    parsed, problem = values.option(name.value.lower(), text)
+    if problem:
+        return None
+    return f"default {name.value.lower()} {_value(Field(parsed, 0, 0, 0, 0))}"
+
+
+def source(src) -> tuple[str | None, list]:
+    """The canonical text of a .ord file, or (None, syntax errors) if it does not parse.
+
+    Statements are rewritten from the IR; a line whose reading reported anything
+    (a bad number, a misplaced option) is kept as written, since the IR does not
+    hold all of it. Comments stay; blank lines stay, at most two in a row.
+    """
+    from ordspec.grammar import dsl
+
+    parsed = dsl.parse(src)
+    errors = [d for d in parsed.diagnostics if d.name == "syntax"]
+    if errors:
+        return None, errors
+    flagged = {d.line for d in parsed.diagnostics}
+    statements = {stmt.line: stmt for stmt in parsed.statements}
+    out: list[str] = []
+    for number, line in enumerate(src.lines, 1):
+        stripped = line.strip()
+        if not stripped:
+            if len(out) < 2 or out[-1] or out[-2]:
+                out.append("")
+            continue
+        comment = _comment_of(line)
+        code = line[: line.find(comment)].strip() if comment else stripped
+        if not code:
+            out.append(comment)
+            continue
+        if number in flagged:
+            out.append(line.rstrip())
+            continue
+        stmt = statements.get(number)
+        text = statement(stmt) if stmt is not None else _directive(code)
+        if text is None:
+            out.append(line.rstrip())
+            continue
+        out.append(text + (f"  {comment}" if comment else ""))
+    while out and not out[-1]:
+        out.pop()
+    newline = "\r\n" if "\r\n" in src.text.split("\n", 1)[0] + "\n" else "\n"
+    return newline.join(out) + newline if out else "", []

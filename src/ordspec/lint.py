@@ -318,6 +318,49 @@ class Run:
             stmt.key, stmt.key_derived = key, True
             self.keys.append((key, True, stmt.file, stmt.kind))
 
+    # -- several processes (-j): each checks some files; the run-wide rules see them all here
+
+    def check_parallel(self, files: list[str], workers: int, stdin) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        items = [(path, *stdin()) if path == "-" else (path, None, None) for path in files]
+        options = {
+            "broker": self.broker,
+            "instruments": self.instruments,
+            "quotes": self.quotes,
+            "state": self.state_path,
+            "as_of": self.as_of,
+            "derive_keys": self.derive_keys,
+            "gateway": self.gateway,
+            "config": self.config,
+        }
+        chunk = max(1, len(items) // (workers * 4))
+        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(options,)) as pool:
+            for result in pool.map(_worker_check, items, chunksize=chunk):  # map keeps the input order
+                self._absorb(result)
+
+    def export(self) -> dict:
+        return {
+            "sources": self.sources,
+            "diagnostics": self.diagnostics,
+            "keys": self.keys,
+            "files": self.files,
+            "statements": self.statements,
+            "settings": self._settings,
+            "brokers": {name: b.name if b else None for name, b in self._file_brokers.items()},
+        }
+
+    def _absorb(self, result: dict) -> None:
+        from ordspec import compiler
+
+        self.sources.update(result["sources"])
+        self.diagnostics.extend(result["diagnostics"])
+        self.keys.extend(result["keys"])
+        self.files += result["files"]
+        self.statements += result["statements"]
+        self._settings.update(result["settings"])
+        self._file_brokers.update({name: compiler.get(b) if b else None for name, b in result["brokers"].items()})
+
     def finish(self) -> list[Diagnostic]:
         """Run the run-wide rules; return every diagnostic in a stable order."""
         from ordspec.rules.registry import all_rules
@@ -355,3 +398,24 @@ class Run:
 
 def _form(name: str) -> str:
     return "yaml" if name.endswith((".yaml", ".yml")) else "dsl"
+
+
+_WORKER: dict = {}
+
+
+def _worker_init(options: dict) -> None:
+    _WORKER.update(options)
+
+
+def _worker_check(item) -> dict:
+    """One file, in a worker process (lint -j)."""
+    path, name, data = item
+    run = Run(**{k: v for k, v in _WORKER.items() if k != "shared"})
+    if "shared" in _WORKER:
+        run._refdata = _WORKER["shared"]  # reference data is read once per process
+    source = run.read(path, name, data)
+    if source is not None:
+        run.check(source)
+    if run._refdata is not None:
+        _WORKER["shared"] = run._refdata
+    return run.export()

@@ -12,6 +12,9 @@ from ordspec.cli.options import COMPILE, DISPATCH, LINT, Opt
 def _options(table):
     def apply(f):
         for opt in reversed(table):
+            if opt.is_flag:
+                f = click.option(*_decls(opt), is_flag=True, default=False, help=opt.help)(f)
+                continue
             f = click.option(
                 *_decls(opt),
                 metavar=opt.metavar,
@@ -129,3 +132,12 @@ def paper_broker(port, db):
     from ordspec.paper.server import main
 
     raise SystemExit(main(port, db))
+
+
+@cli.command("fmt")
+@click.argument("paths", nargs=-1, required=True, metavar="PATHS...")
+@click.option("--check", is_flag=True, help="change nothing; exit 1 if a file would change")
+@click.option("--stdin-filename", metavar="NAME", help="the name shown for what '-' reads")
+def fmt(paths, check, stdin_filename):
+    """Rewrite .ord files canonically ('-': stdin to stdout). Comments stay; what they compile to never changes."""
+    raise SystemExit(commands.fmt(list(paths), check, stdin_filename))

@@ -14,10 +14,20 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _read_all(run: Run, paths: list[str], stdin_filename: str | None) -> list:
+def _config(path: str | None):
+    """The configuration: --config, else the nearest one found from here up."""
+    from ordspec.config import ConfigError, find, load
+
+    try:
+        return load(path or find())
+    except ConfigError as e:
+        raise UsageError(str(e)) from None
+
+
+def _read_all(run: Run, paths: list[str], stdin_filename: str | None, force_exclude: bool = False) -> list:
     """(SourceFile, form) for every path; unreadable paths raise UsageError."""
     out = []
-    for path in expand(paths):
+    for path in expand(paths, run.config.excluded if run.config.exclude else None, force_exclude):
         if path == "-":
             name = stdin_filename or "<stdin>"
             source = run.read(path, name, sys.stdin.buffer.read())
@@ -39,33 +49,47 @@ def _print_diagnostics(run, fmt: str, stream) -> None:
         from ordspec.render import jsonfmt
 
         stream.write(jsonfmt.report(run.diagnostics, _summary(run)))
+    elif fmt == "sarif":
+        from ordspec.render import sarif
+
+        stream.write(sarif.report(run.diagnostics, run.sources))
+    elif fmt == "github":
+        from ordspec.render import github
+
+        stream.write(github.report(run.diagnostics))
     else:
         from ordspec.render import text
 
         stream.write(text.report(run.diagnostics, run.sources, _summary(run), text.use_colour(stream)))
 
 
-def lint(paths, broker=None, instruments=(), quotes=None, state=None, as_of=None, format="text", stdin_filename=None) -> int:
+def lint(paths, broker=None, instruments=(), quotes=None, state=None, as_of=None, format="text", stdin_filename=None,
+         config=None, jobs=1, exit_zero=False, force_exclude=False) -> int:
     try:
-        run = Run(broker=broker, instruments=instruments, as_of=as_of, quotes=quotes, state=state)
+        run = Run(broker=broker, instruments=instruments, as_of=as_of, quotes=quotes, state=state, config=_config(config))
         run.load()
-        for source, form in _read_all(run, paths, stdin_filename):
-            run.check(source, form)
+        files = expand(paths, run.config.excluded if run.config.exclude else None, force_exclude)
+        workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+        if workers > 1 and len([f for f in files if f != "-"]) > 1:
+            run.check_parallel(files, workers, stdin=lambda: (stdin_filename or "<stdin>", sys.stdin.buffer.read()))
+        else:
+            for source, form in _read_all(run, files, stdin_filename):
+                run.check(source, form)
         run.finish()
     except UsageError as e:
         return _fail(str(e))
     _print_diagnostics(run, format, sys.stdout)
-    return 1 if run.failed else 0
+    return 1 if run.failed and not exit_zero else 0
 
 
-def compile(path, broker=None, instruments=(), quotes=None, state=None, gateway=None, as_of=None, output=None, stdin_filename=None) -> int:
+def compile(path, broker=None, instruments=(), quotes=None, state=None, gateway=None, as_of=None, output=None, stdin_filename=None, config=None) -> int:
     from ordspec.compile import compile_sources
     from ordspec.compiler.jsonout import dumps
 
     if path != "-" and os.path.isdir(path):
         return _fail(f"{path} is a directory: compile takes one order file")
     try:
-        run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True, quotes=quotes, state=state, gateway=gateway)
+        run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True, quotes=quotes, state=state, gateway=gateway, config=_config(config))
         run.load()
         requests = compile_sources(run, _read_all(run, [path], stdin_filename))
     except UsageError as e:
@@ -125,7 +149,7 @@ DEFAULT_TIMEOUT = 20.0
 
 
 def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, state=None, gateway=None, as_of=None,
-             base_url=None, journal=None, timeout=None, format="text", stdin_filename=None) -> int:
+             base_url=None, journal=None, timeout=None, format="text", stdin_filename=None, config=None) -> int:
     from ordspec import compiler
     from ordspec.compile import compile_sources
     from ordspec.dispatch import Sender, journal_key
@@ -136,7 +160,7 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     if path != "-" and os.path.isdir(path):
         return _fail(f"{path} is a directory: dispatch takes one order file")
     try:
-        run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True, quotes=quotes, state=state, gateway=gateway)
+        run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True, quotes=quotes, state=state, gateway=gateway, config=_config(config))
         run.load()
         sources = _read_all(run, [path], stdin_filename)
         requests = compile_sources(run, sources)
@@ -276,3 +300,56 @@ def journal_resolve(key: str, placed=None, not_placed=False, journal=None) -> in
         return _fail(f"no request with key {key!r} in {path}")
     sys.stdout.write(f"recorded: {'placed as ' + placed if placed else 'not placed'}\n")
     return 0
+
+
+def fmt(paths, check=False, stdin_filename=None) -> int:
+    """Rewrite .ord files canonically; --check changes nothing and exits 1 if a file would change."""
+    from ordspec import fmt as formatter
+    from ordspec.source import NotText, SourceFile, decode
+
+    try:
+        files = [p for p in expand(paths) if p == "-" or p.endswith(".ord")]
+    except UsageError as e:
+        return _fail(str(e))
+    changed = failed = 0
+    for path in files:
+        name = (stdin_filename or "<stdin>") if path == "-" else path
+        try:
+            data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+            text = decode(data)
+        except OSError as e:
+            return _fail(f"{path}: {e.strerror}")
+        except NotText as e:
+            sys.stderr.write(f"{name}:{e.line}:{e.column}: error: {e}; not formatted\n")
+            failed += 1
+            continue
+        new, errors = formatter.source(SourceFile(name, text))
+        if new is None:
+            for d in errors:
+                sys.stderr.write(f"{d.file}:{d.line}:{d.column}: error {d.code} {d.name} {d.message}; not formatted\n")
+            failed += 1
+            if path == "-" and not check:
+                sys.stdout.write(text)
+            continue
+        if path == "-":
+            if not check:
+                sys.stdout.write(new)
+            changed += new != text
+            continue
+        if new != text:
+            changed += 1
+            if check:
+                sys.stdout.write(f"would reformat {path}\n")
+            else:
+                tmp = f"{path}.tmp{os.getpid()}"
+                with open(tmp, "w", encoding="utf-8", newline="") as f:
+                    f.write(new)
+                os.replace(tmp, path)
+                sys.stdout.write(f"reformatted {path}\n")
+    if "-" not in files:
+        unchanged = len(files) - changed - failed
+        verb = "would be reformatted" if check else "reformatted"
+        sys.stdout.write(f"{changed} file{'s' if changed != 1 else ''} {verb}, {unchanged} unchanged" + (f", {failed} not formatted" if failed else "") + ".\n")
+    if failed:
+        return 1
+    return 1 if check and changed else 0

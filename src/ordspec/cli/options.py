@@ -9,9 +9,9 @@ from ordspec.compiler import BROKERS
 
 
 class Opt:
-    __slots__ = ("flag", "short", "metavar", "choices", "default", "help", "check", "multiple")
+    __slots__ = ("flag", "short", "metavar", "choices", "default", "help", "check", "multiple", "is_flag")
 
-    def __init__(self, flag, help, metavar=None, choices=None, default=None, short=None, check=None, multiple=False):
+    def __init__(self, flag, help, metavar=None, choices=None, default=None, short=None, check=None, multiple=False, is_flag=False):
         self.flag = flag
         self.short = short
         self.metavar = metavar
@@ -20,6 +20,7 @@ class Opt:
         self.help = help
         self.check = check  # text -> value, raising ValueError with a message
         self.multiple = multiple  # may be given more than once: a tuple of values
+        self.is_flag = is_flag  # takes no value: True when given
 
     @property
     def dest(self) -> str:
@@ -47,7 +48,15 @@ STATE = Opt("--state", "the broker's current orders (Codifi: the SIP order book 
 GATEWAY = Opt("--gateway", "the smallcase gateway name (the {gatewayName} of its API path)", metavar="NAME")
 AS_OF = Opt("--as-of", "the day to check for (expiry, freeze quantities, tick bands); default: today in India", metavar="DATE", check=as_of)
 STDIN_NAME = Opt("--stdin-filename", "the name of what '-' reads; a .yaml or .yml name reads YAML", metavar="NAME")
-LINT_FORMATS = ("text", "json")
+CONFIG = Opt("--config", "the configuration file (default: the nearest ordspec.toml or pyproject.toml with [tool.ordspec])", metavar="PATH")
+LINT_FORMATS = ("text", "json", "sarif", "github")
+
+
+def jobs(text: str) -> int:
+    if not text.isdigit():
+        raise ValueError(f"{text!r} is not a number of processes (0: one per CPU)")
+    return int(text)
+
 
 LINT = (
     BROKER,
@@ -56,9 +65,14 @@ LINT = (
     STATE,
     AS_OF,
     Opt("--format", "output format", metavar="FORMAT", choices=LINT_FORMATS, default="text"),
+    CONFIG,
+    Opt("--jobs", "check files in this many processes (0: one per CPU)", metavar="N", short="-j", check=jobs, default=1),
+    Opt("--exit-zero", "exit 0 even when there are errors (usage errors still exit 2)", is_flag=True, default=False),
+    Opt("--force-exclude", "apply the configured excludes, and skip YAML that is not an order file, to files named on the command line too (for pre-commit)", is_flag=True, default=False),
     STDIN_NAME,
 )
 COMPILE = (
+    CONFIG,
     BROKER,
     INSTRUMENTS,
     QUOTES,
@@ -87,6 +101,12 @@ def parse_fast(args: list[str], table) -> tuple[dict, list[str]] | None:
             opt = by_flag.get(flag)
             if opt is None:
                 return None
+            if opt.is_flag:
+                if eq:
+                    return None
+                values[opt.dest] = True
+                i += 1
+                continue
             if not eq:
                 i += 1
                 if i == len(args):
@@ -119,6 +139,7 @@ def seconds(text: str) -> float:
 
 
 DISPATCH = (
+    CONFIG,
     BROKER,
     INSTRUMENTS,
     QUOTES,
