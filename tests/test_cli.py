@@ -403,9 +403,6 @@ def test_stdin_with_equals_options():
     assert (d["file"], d["line"], d["column"]) == ("s.yaml", 2, 28)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: DESIGN.md promises `lint --format text|json|sarif|github`; sarif and github exit 2"
-)
 @pytest.mark.parametrize("fmt", ["sarif", "github"])
 def test_design_output_formats_sarif_and_github(tmp_path, fmt):
     write(tmp_path / "o.ord", f"{EXPONENT}\n")
