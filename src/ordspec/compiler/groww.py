@@ -124,6 +124,17 @@ def _list(stmt) -> Request:
 _COMPILE = {"CREATE": _create, "MODIFY": _modify, "CANCEL": _routed("CANCEL"), "GET": _routed("GET"), "LIST": _list}
 
 
+def unsupported(stmt, ctx):
+    """unsupported: a side alone changes nothing (Groww sends it only inside the order it places)."""
+    if stmt.verb == "MODIFY" and stmt.kind.value == "GTT" and stmt.side is not None:
+        if stmt.entry is None or stmt.entry.order_type is None:
+            yield (
+                stmt.side,
+                "Groww sends the side only inside a changed order (order.transaction_type), and cannot change it",
+                "drop `side`, or change the order too (`limit PRICE` or `market`)",
+            )
+
+
 def requirements(stmt, ctx):
     """missing-field, for what Groww needs that its table cannot say: (span, message, help)."""
     if stmt.verb == "MODIFY" and stmt.kind.value == "GTT" and stmt.entry is not None:
