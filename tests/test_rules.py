@@ -772,6 +772,13 @@ CASES: dict[str, list[Case]] = {
             broker="groww",
         ),
         Case(
+            "groww-modify-gtt-lone-side",
+            "MODIFY GTT gtt_91a7f4 segment CASH qty 5 limit 3990 side BUY",
+            "MODIFY GTT gtt_91a7f4 segment CASH qty 5 side BUY",
+            (1, 47),
+            broker="groww",
+        ),
+        Case(
             "groww-modify-oco-product",
             "MODIFY OCO oco_a12bc3 segment FNO product NRML",
             "MODIFY OCO oco_a12bc3 segment FNO product CNC",
