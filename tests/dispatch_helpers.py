@@ -9,6 +9,7 @@ attempts a run made without looking at a clock.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import signal
@@ -51,7 +52,7 @@ def wait_for(predicate, what: str, deadline: float = DEADLINE):
             return value
         if time.monotonic() > end:
             raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
+        time.sleep(0.02)
 
 
 class PaperBroker:
@@ -70,6 +71,10 @@ class PaperBroker:
         broker = self
 
         class Counting(Handler):
+            # Answers go out as two writes (headers, body): without TCP_NODELAY, Nagle's algorithm
+            # and the client's delayed ACK hold each answer back ~40 ms. Not a behaviour under test.
+            disable_nagle_algorithm = True
+
             def handle(self):
                 with broker._lock:
                     broker._active += 1
@@ -92,20 +97,21 @@ class PaperBroker:
         self.server.handle_error = lambda request, address: None
         self.host, self.port = self.server.server_address[:2]
         self.url = f"http://{self.host}:{self.port}"
+        self.client = httpx.Client(base_url=self.url, timeout=10)  # one pool: polling stays cheap
         self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), name=f"paper-{self.port}", daemon=True)
         self._thread.start()
 
     # -- control, through the documented HTTP endpoints ---------------------------------------
     def faults(self, *items: dict) -> None:
-        r = httpx.post(self.url + "/_paper/faults", json=list(items), timeout=10)
+        r = self.client.post("/_paper/faults", json=list(items))
         assert r.status_code == 200, r.text
 
     def clear_faults(self) -> None:
-        r = httpx.delete(self.url + "/_paper/faults", timeout=10)
+        r = self.client.delete("/_paper/faults")
         assert r.status_code == 200, r.text
 
     def orders(self, broker: str | None = None, kind: str | None = None) -> list[dict]:
-        r = httpx.get(self.url + "/_paper/orders", timeout=10)
+        r = self.client.get("/_paper/orders")
         assert r.status_code == 200, r.text
         rows = r.json()["orders"]
         return [o for o in rows if (broker is None or o["broker"] == broker) and (kind is None or o["kind"] == kind)]
@@ -116,6 +122,7 @@ class PaperBroker:
 
     # -- lifetime ------------------------------------------------------------------------------
     def stop(self) -> None:
+        self.client.close()
         self.server.shutdown()
         self.server.server_close()
         self._thread.join(timeout=DEADLINE)
@@ -171,10 +178,22 @@ def start_dispatch(path, base_url: str, journal, *args, token: str | None = TOKE
     return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_for(token))
 
 
+@contextlib.contextmanager
+def running(path, base_url: str, journal, *args, token: str | None = TOKEN):
+    """A background dispatch that is always ended, whatever the test does."""
+    process = start_dispatch(path, base_url, journal, *args, token=token)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=DEADLINE)
+
+
 def kill9(process: subprocess.Popen) -> None:
     process.send_signal(signal.SIGKILL)
-    process.communicate(timeout=DEADLINE)
-    assert process.returncode == -signal.SIGKILL
+    process.wait(timeout=DEADLINE)
+    assert process.returncode == -signal.SIGKILL, "the dispatch ended before it could be killed"
 
 
 def journal_cli(*args, journal) -> Run:
@@ -217,6 +236,8 @@ NO_SOCKETS = '''
 import os, socket
 
 _mark = os.environ["ORDSPEC_TEST_SOCKET_MARK"]
+with open(_mark + ".loaded", "a") as f:  # proof that the guard was in place in this process
+    f.write("%d\\n" % os.getpid())
 
 
 def _refuse(*args, **kwargs):
@@ -233,3 +254,40 @@ class _NoConnect(socket.socket):
 socket.socket = _NoConnect
 socket.create_connection = _refuse
 '''
+
+
+def concurrently(scenarios: dict) -> None:
+    """Run independent scenarios (each with its own paper broker and journal) side by side, so that
+    their rate-limit pauses and backoffs overlap; wait for all, then fail with the first failure."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(scenarios)) as pool:
+        futures = {name: pool.submit(run) for name, run in scenarios.items()}
+    failures = {name: f.exception() for name, f in futures.items() if f.exception() is not None}
+    if failures:
+        name, error = next(iter(failures.items()))
+        raise AssertionError(f"scenario {name!r} failed (of {sorted(failures)}): {error}") from error
+
+
+def child_processes() -> set[int]:
+    """The live (not zombie) child processes of this test process, from /proc."""
+    me, found = os.getpid(), set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+@contextlib.contextmanager
+def no_leaks():
+    """Fail if the block leaves a child process running or a paper broker thread alive."""
+    processes = child_processes()
+    yield
+    left = child_processes() - processes
+    assert not left, f"processes left running: {sorted(left)}"
+    threads = [t.name for t in threading.enumerate() if t.name.startswith("paper-") and t.is_alive()]
+    assert len(threads) <= 1, f"paper broker threads left: {threads}"  # (one: the module's background broker)

@@ -155,7 +155,7 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     from ordspec.dispatch import Sender, journal_key
     from ordspec.dispatch import render
     from ordspec.dispatch.credentials import Credentials
-    from ordspec.dispatch.journal import Journal, default_path
+    from ordspec.dispatch.journal import Journal, JournalError, default_path, normal_url
 
     if path != "-" and os.path.isdir(path):
         return _fail(f"{path} is a directory: dispatch takes one order file")
@@ -178,6 +178,9 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     base = base_url or target.table.get("base_url")
     if not base:
         return _fail(f"{target.title} has no one production host ({target.table.get('base_url_note', '')}): pass --base-url")
+    if not base.startswith(("http://", "https://")):
+        return _fail(f"--base-url {base}: give a URL such as https://host or http://127.0.0.1:8765")
+    base = normal_url(base)
     credentials = Credentials(target)
     found = _dispatch_rules(run, requests, credentials)
     if found:
@@ -196,7 +199,10 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
         return _fail(f"{target.title} needs credentials from the environment: set {' and '.join(missing)}")
     from ordspec.dispatch.transport import Transport
 
-    book = Journal(journal_path)
+    try:
+        book = Journal(journal_path)
+    except JournalError as e:
+        return _fail(str(e))
     transport = Transport(base, credentials.headers(), target.table["dispatch"]["rate_per_second"], timeout or DEFAULT_TIMEOUT)
     sender = Sender(target, base, book, transport, credentials)
     results = []
@@ -266,12 +272,15 @@ def _progress(requests):
 
 
 def journal_list(journal=None, state=None, format="text") -> int:
-    from ordspec.dispatch.journal import Journal, as_json, default_path
+    from ordspec.dispatch.journal import Journal, JournalError, as_json, default_path
 
     path = journal or default_path()
     if not os.path.exists(path):
         return _fail(f"no journal at {path}")
-    book = Journal(path)
+    try:
+        book = Journal(path, lock=False)
+    except JournalError as e:
+        return _fail(str(e))
     entries = book.entries(state)
     book.close()
     if format == "json":
@@ -286,18 +295,23 @@ def journal_list(journal=None, state=None, format="text") -> int:
 
 
 def journal_resolve(key: str, placed=None, not_placed=False, journal=None) -> int:
-    from ordspec.dispatch.journal import Journal, default_path
+    from ordspec.dispatch.journal import Journal, JournalError, default_path
 
     if bool(placed) == bool(not_placed):
         return _fail("say what happened: --placed ID or --not-placed")
     path = journal or default_path()
     if not os.path.exists(path):
         return _fail(f"no journal at {path}")
-    book = Journal(path)
-    done = book.resolve(key, placed)
+    try:
+        book = Journal(path)
+    except JournalError as e:
+        return _fail(str(e))
+    why = book.resolve(key, placed)
     book.close()
-    if not done:
+    if why == "no request with key":
         return _fail(f"no request with key {key!r} in {path}")
+    if why:
+        return _fail(f"{key!r} in {path}: {why}")
     sys.stdout.write(f"recorded: {'placed as ' + placed if placed else 'not placed'}\n")
     return 0
 

@@ -164,25 +164,59 @@ def outcome(request, answer):
         return Outcome(DUPLICATE, message=f"GA007: {message}")
     if answer.status >= 500 or code in ("GA000", "GA003") or not body:
         return server_error(answer, f"{code or ''} {message}".strip())
-    return Outcome(REJECTED, message=f"{code or answer.status}: {message}")
+    return Outcome(REJECTED, message=f"{code or answer.status}: {message}", code=code)
 
 
-def recover(request, transport):
-    """After GA007, the id of the order already placed under this reference_id, from the list."""
+def done_before(request, outcome) -> bool:
+    """After an answer was lost, whether this refusal says the first send worked (a cancel: GA006)."""
+    return request.operation == "cancel_smart_order" and outcome.code == "GA006"
+
+
+def recover(request, transport, since: float | None = None):
+    """After GA007: the order Groww holds under this reference_id, from the list: (id, same order?).
+
+    Searched in every status, from `since` (when ordspec first sent it) or a month back.
+    (None, None) when it cannot be found.
+    """
+    from datetime import datetime, timedelta
+
     from ordspec.compiler.request import Request
 
     body = request.body
     op = get(NAME).table["operations"]["LIST"]
-    for page in range(0, 10):
-        query = {"segment": body["segment"], "smart_order_type": body["smart_order_type"], "status": "ACTIVE", "page": page, "page_size": 50}
-        listing = Request(NAME, op["name"], "GET", op["path"], query, None, request.statement, None)
-        answer = transport.send(listing)
-        orders = ((answer.payload or {}).get("payload") or {}).get("orders") if isinstance(answer.payload, dict) else None
-        if not orders:
-            return None
-        for order in orders:
-            if order.get("reference_id") == body["reference_id"]:
-                return order.get("smart_order_id")
-        if len(orders) < 50:
-            return None
-    return None
+    end = datetime.now().replace(microsecond=0) + timedelta(days=1)
+    start = datetime.fromtimestamp(since).replace(microsecond=0) - timedelta(days=1) if since else end - timedelta(days=30)
+    start = max(start, end - timedelta(days=30))  # Groww lists at most a month
+    for status in ("ACTIVE", "TRIGGERED", "COMPLETED", "CANCELLED"):
+        for page in range(0, 20):
+            query = {
+                "segment": body["segment"],
+                "smart_order_type": body["smart_order_type"],
+                "status": status,
+                "page": page,
+                "page_size": 50,
+                "start_date_time": start.isoformat(),
+                "end_date_time": end.isoformat(),
+            }
+            listing = Request(NAME, op["name"], "GET", op["path"], query, None, request.statement, None)
+            answer = transport.send(listing)
+            payload = answer.payload.get("payload") if isinstance(answer.payload, dict) else None
+            orders = payload.get("orders") if isinstance(payload, dict) else None
+            if not isinstance(orders, list) or not orders:
+                break
+            for order in orders:
+                if isinstance(order, dict) and order.get("reference_id") == body["reference_id"]:
+                    return order.get("smart_order_id"), _same(order, body)
+            if len(orders) < 50:
+                break
+    return None, None
+
+
+def _same(order: dict, body: dict) -> bool:
+    """Whether the order Groww holds is the one this body asks for (what cannot change after creation)."""
+    fields = ("smart_order_type", "segment", "trading_symbol", "exchange")
+    if any(order.get(f) != body.get(f) for f in fields):
+        return False
+    side = (body.get("order") or {}).get("transaction_type") or body.get("transaction_type")
+    held = (order.get("order") or {}).get("transaction_type") or order.get("transaction_type")
+    return held is None or held == side

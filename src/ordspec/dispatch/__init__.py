@@ -49,10 +49,21 @@ class Result:
 
 
 def journal_key(broker: str, base_url: str, request) -> str | None:
-    """The journal's key for a request that changes something; None for a read."""
+    """The journal's key for a request that changes something; None for a read.
+
+    A new order is keyed by what it is (its ref, or the id derived from its
+    content), wherever it is written: the same order in another file is the
+    same order, and is not placed twice. An action (modify, cancel, pause,
+    resume) is keyed by its file too: pausing a SIP again from a new file
+    next month is a new action.
+    """
     if request.method == "GET":
         return None
-    return f"{broker} {base_url.rstrip('/')} {request.statement.key}"
+    if request.statement.verb == "CREATE":
+        return f"{broker} {base_url} {request.statement.key}"
+    import os
+
+    return f"{broker} {base_url} {os.path.abspath(request.file)} {request.statement.key}"
 
 
 class Sender:
@@ -72,89 +83,118 @@ class Sender:
     def send(self, request) -> Result:
         key = journal_key(self.broker.name, self.base_url, request)
         if key is None:
-            outcome = self.attempts(request)
+            outcome, _ = self.attempts(request)
             state = "confirmed" if outcome.kind == CONFIRMED else ("unknown" if outcome.kind == UNKNOWN else "rejected")
-            return Result(request, None, state, outcome.broker_id, self.credentials.redact(outcome.message), outcome.data)
+            return Result(request, None, state, outcome.broker_id, outcome.message, outcome.data)
         body = Journal.body_text(request.body)
         entry = self.journal.get(key)
+        maybe_done = False  # an earlier send may have worked, its answer lost
+        since = None
         if entry is not None:
             if entry.state == CONFIRMED:
                 if entry.body != body:
                     return Result(request, key, "rejected", entry.broker_id, f"{request.statement.key} was sent before with another order ({entry.source}): give this one its own ref")
-                return Result(request, key, "already", entry.broker_id, f"sent before ({entry.source})")
-            if entry.state in (SENDING, UNKNOWN) and not self.dedup:
-                return Result(request, key, "unknown", entry.broker_id, self.unknown_help(key, "an earlier run sent this and got no answer"))
+                again = "give it its own `ref`" if request.statement.verb == "CREATE" else "write it in another file"
+                return Result(request, key, "already", entry.broker_id, f"sent before from {entry.source}; to send it again, {again}")
+            if entry.state in (SENDING, UNKNOWN):
+                maybe_done, since = True, entry.updated
+                if not self.dedup:
+                    why = "an earlier run sent this and got no answer" if entry.state == UNKNOWN else "an earlier run was stopped while sending this"
+                    self.journal.settle(key, UNKNOWN, None, why)
+                    return Result(request, key, "unknown", entry.broker_id, self.unknown_help(key, why))
         self.journal.sending(key, request, self.base_url, f"{request.file}:{request.line}")
-        outcome = self.attempts(request)
+        outcome, lost = self.attempts(request)
+        maybe_done = maybe_done or lost
         if outcome.kind == DUPLICATE:
-            outcome = self.recover(request, outcome)
-        message = self.credentials.redact(outcome.message)
+            outcome = self.recover(request, outcome, maybe_done, since)
+        elif outcome.kind == REJECTED and maybe_done and self.done_before(request, outcome):
+            outcome = Outcome(CONFIRMED, request.statement.order_id.value if request.statement.order_id else None, f"done by an earlier send whose answer was lost ({outcome.message})")
         if outcome.kind == CONFIRMED:
-            self.journal.settle(key, CONFIRMED, outcome.broker_id, message)
-            return Result(request, key, "confirmed", outcome.broker_id, message, outcome.data)
+            self.journal.settle(key, CONFIRMED, outcome.broker_id, outcome.message)
+            return Result(request, key, "confirmed", outcome.broker_id, outcome.message, outcome.data)
         if outcome.kind == UNKNOWN:
-            self.journal.settle(key, UNKNOWN, None, message)
-            return Result(request, key, "unknown", None, self.unknown_help(key, message))
-        self.journal.settle(key, REJECTED, None, message)
-        return Result(request, key, "rejected", None, message)
+            self.journal.settle(key, UNKNOWN, None, outcome.message)
+            return Result(request, key, "unknown", None, self.unknown_help(key, outcome.message))
+        self.journal.settle(key, REJECTED, None, outcome.message)
+        return Result(request, key, "rejected", None, outcome.message)
+
+    def done_before(self, request, outcome) -> bool:
+        check = getattr(self.broker.module, "done_before", None)
+        return bool(check and check(request, outcome))
 
     def unknown_help(self, key: str, why: str) -> str:
+        if self.dedup:
+            return f"{why}; the next run sends it again ({self.broker.title} deduplicates: it cannot be placed twice)"
         return (
             f"{why}; not sent again, because {self.broker.title} does not deduplicate: {self.check_hint()}, "
             f"then record it with `ordspec journal resolve \"{key}\" --placed ID` or `--not-placed`"
         )
 
-    def attempts(self, request) -> Outcome:
-        """Send until there is an answer worth keeping; retry only what cannot double an order."""
+    def attempts(self, request):
+        """Send until there is an answer worth keeping; retry only what cannot double an order.
+
+        Returns (outcome, lost): `lost` when an attempt may have reached the broker without an answer.
+        """
         delay = self.backoff
-        last = None
+        lost = False
         for attempt in range(1, MAX_ATTEMPTS + 1):
             final = attempt == MAX_ATTEMPTS
             try:
                 answer = self.transport.send(request)
             except NotSent as e:
-                last = Outcome(REJECTED, message=f"not sent: {e}")  # no connection: nothing was placed
                 if not final:
                     self.pause(delay)
                     delay = min(delay * 2, BACKOFF_CAP)
                     continue
-                return Outcome(REJECTED, message=f"not sent after {attempt} attempts: {e}")
+                return Outcome(REJECTED, message=f"not sent after {attempt} attempts: {self.credentials.redact(str(e))}"), lost
             except Lost as e:
+                lost = True
                 if self.dedup and not final:
                     self.pause(delay)
                     delay = min(delay * 2, BACKOFF_CAP)
                     continue
-                return Outcome(UNKNOWN, message=f"no answer ({e})")
+                return Outcome(UNKNOWN, message=f"no answer ({self.credentials.redact(str(e))})"), lost
+            # redact what the broker said before anything is made of it (it may echo the token)
+            answer.text = self.credentials.scrub(answer.text)
+            answer.payload = self.credentials.scrub(answer.payload)
             try:
                 outcome = self.broker.module.outcome(request, answer)
             except Exception as e:  # an answer ordspec cannot read says nothing about what the broker did
                 outcome = Outcome(UNKNOWN, message=f"HTTP {answer.status}, an answer ordspec cannot read ({type(e).__name__}): {answer.text[:200]}")
-            if outcome.kind == RETRY and not final:
-                self.pause(min(outcome.retry_after, RETRY_AFTER_CAP) if outcome.retry_after is not None else delay)
-                delay = min(delay * 2, BACKOFF_CAP)
-                continue
-            if outcome.kind == UNKNOWN and self.dedup and not final:
-                self.pause(delay)
-                delay = min(delay * 2, BACKOFF_CAP)
-                continue
-            if outcome.kind == RETRY:  # refused every time: nothing was placed
-                return Outcome(REJECTED, message=f"gave up after {attempt} attempts: {outcome.message}")
-            return outcome
-        return last
+            if outcome.kind == RETRY:
+                if outcome.retry_after is not None and outcome.retry_after > RETRY_AFTER_CAP:
+                    return Outcome(REJECTED, message=f"not placed: the broker asked to wait {outcome.retry_after:.0f} s ({outcome.message})"), lost
+                if not final:
+                    self.pause(outcome.retry_after if outcome.retry_after is not None else delay, jitter=outcome.retry_after is None)
+                    delay = min(delay * 2, BACKOFF_CAP)
+                    continue
+                return Outcome(REJECTED, message=f"not placed: gave up after {attempt} refusals ({outcome.message})"), lost
+            if outcome.kind == UNKNOWN:
+                lost = True
+                if self.dedup and not final:
+                    self.pause(delay)
+                    delay = min(delay * 2, BACKOFF_CAP)
+                    continue
+            return outcome, lost
+        return Outcome(UNKNOWN, message="no answer"), lost
 
-    def pause(self, seconds: float) -> None:
-        self.sleep(seconds * (0.8 + 0.4 * random.random()))  # jitter, so that a batch of clients spreads out
+    def pause(self, seconds: float, jitter: bool = True) -> None:
+        # jitter spreads a batch of clients out; a Retry-After is honoured as given, never shortened
+        self.sleep(seconds * (1.0 + 0.4 * random.random()) if jitter else seconds)
 
-    def recover(self, request, outcome: Outcome) -> Outcome:
-        """The broker has the order already (an earlier send whose answer was lost): find its id."""
+    def recover(self, request, outcome: Outcome, maybe_done: bool, since) -> Outcome:
+        """The broker already has an order under this reference: is it this one, and what is its id?"""
         find = getattr(self.broker.module, "recover", None)
-        ident = None
+        ident = same = None
         if find is not None:
             try:
-                ident = find(request, self.transport)
+                ident, same = find(request, self.transport, since)
             except (NotSent, Lost):
-                ident = None
-        note = "already placed by an earlier send (" + (outcome.message or "duplicate") + ")"
-        if ident is None:
-            note += "; its id could not be found"
-        return Outcome(CONFIRMED, ident, note)
+                ident = same = None
+        if ident is not None and same is False:
+            return Outcome(REJECTED, message=f"the reference id {request.statement.key} is taken by another order ({ident}): give this order its own ref")
+        if ident is not None:
+            return Outcome(CONFIRMED, ident, f"already placed by an earlier send ({outcome.message})")
+        if maybe_done:  # ordspec sent it before and lost the answer: it is this order
+            return Outcome(CONFIRMED, None, f"already placed by an earlier send whose answer was lost ({outcome.message}); its id could not be found")
+        return Outcome(UNKNOWN, message=f"the reference id {request.statement.key} is taken ({outcome.message}), but ordspec never sent it and cannot find the order: {self.check_hint()}")

@@ -46,6 +46,16 @@ class Credentials:
                 text = text.replace(value, REDACTED)
         return text
 
+    def scrub(self, value):
+        """A copy of a broker's answer (text or parsed JSON) with every secret redacted."""
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, dict):
+            return {self.scrub(k): self.scrub(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.scrub(v) for v in value]
+        return value
+
     def jwt_claims(self) -> dict | None:
         """The claims of the token, if it is a JWT (smallcase: a guest token says {"guest": true})."""
         token = self.values.get("token") or ""

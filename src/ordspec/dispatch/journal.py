@@ -52,18 +52,60 @@ class Entry:
             setattr(self, name, value)
 
 
+class JournalError(Exception):
+    """A journal ordspec cannot use, or one another dispatch is using (exit 2)."""
+
+
+def normal_url(url: str) -> str:
+    """The base URL as the journal keys it: scheme and host lower-cased, default port and trailing / dropped."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((parts.scheme == "https" and port == 443) or (parts.scheme == "http" and port == 80)):
+        host = f"{host}:{port}"
+    return f"{parts.scheme.lower()}://{host}{parts.path.rstrip('/')}"
+
+
 class Journal:
-    def __init__(self, path: str):
+    def __init__(self, path: str, lock: bool = True):
         self.path = path
-        if path != ":memory:":
-            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")  # a commit is on disk before the request goes out
-        self.db.execute(_SCHEMA)
+        self._lock = None
+        try:
+            if path != ":memory:":
+                os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+                if lock:
+                    self._take_lock(path)
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")  # a commit is on disk before the request goes out
+            self.db.execute(_SCHEMA)
+        except (sqlite3.Error, OSError) as e:
+            self._release()
+            raise JournalError(f"cannot use the journal {path}: {e}") from None
+
+    def _take_lock(self, path: str) -> None:
+        """One dispatch per journal at a time: two at once could both send an order."""
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock (documented)
+            return
+        self._lock = open(path + ".lock", "a")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._release()
+            raise JournalError(f"another ordspec dispatch is using the journal {path}: wait for it to finish") from None
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     def close(self) -> None:
         self.db.close()
+        self._release()
 
     @staticmethod
     def body_text(body) -> str | None:
@@ -100,16 +142,18 @@ class Journal:
         rows = self.db.execute(query + (" WHERE state = ?" if state else "") + " ORDER BY created", (state,) if state else ())
         return [Entry(r) for r in rows]
 
-    def resolve(self, key: str, placed: str | None) -> bool:
-        """Settle an unknown outcome by hand: placed with this id, or not placed (None)."""
+    def resolve(self, key: str, placed: str | None) -> str | None:
+        """Settle an unknown outcome by hand: placed with this id, or not placed (None); why not, or None."""
         entry = self.get(key)
         if entry is None:
-            return False
+            return "no request with key"
+        if entry.state not in (SENDING, UNKNOWN):
+            return f"this request is {entry.state}, not unknown: there is nothing to resolve"
         if placed:
             self.settle(key, CONFIRMED, placed, "resolved by hand: placed")
         else:
             self.settle(key, REJECTED, None, "resolved by hand: not placed")
-        return True
+        return None
 
 
 def as_json(entry: Entry) -> dict:

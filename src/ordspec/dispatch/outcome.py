@@ -10,14 +10,15 @@ UNKNOWN = "unknown"  # the broker may or may not have acted
 
 
 class Outcome:
-    __slots__ = ("kind", "broker_id", "message", "retry_after", "data")
+    __slots__ = ("kind", "broker_id", "message", "retry_after", "data", "code")
 
-    def __init__(self, kind: str, broker_id=None, message: str | None = None, retry_after=None, data=None):
+    def __init__(self, kind: str, broker_id=None, message: str | None = None, retry_after=None, data=None, code=None):
         self.kind = kind
         self.broker_id = broker_id
         self.message = message
         self.retry_after = retry_after
         self.data = data  # the answer's payload, for GET and LIST
+        self.code = code  # the broker's error code, where it gives one (GA006, ...)
 
     def __repr__(self) -> str:
         return f"Outcome({self.kind}, {self.broker_id!r}, {self.message!r})"

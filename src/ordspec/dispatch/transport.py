@@ -21,7 +21,7 @@ class Lost(Exception):
 
 
 class Answer:
-    __slots__ = ("status", "payload", "headers", "text")
+    __slots__ = ("status", "payload", "headers", "text")  # text and payload are redacted by the Sender
 
     def __init__(self, status: int, payload, headers, text: str):
         self.status = status

@@ -114,6 +114,8 @@ def listing(store, params, query, body):
         end = datetime.fromisoformat(query["end_date_time"]) if "end_date_time" in query else today + timedelta(days=1)
     except ValueError:
         return _fail(400, "GA001", "bad request: times are YYYY-MM-DDThh:mm:ss")
+    if start.tzinfo is not None or end.tzinfo is not None:
+        return _fail(400, "GA001", "bad request: times are YYYY-MM-DDThh:mm:ss, without a zone")
     if end < start:
         return _fail(400, "GA001", "bad request: end_date_time must not be before start_date_time")
     if end > months_later(start, 1):

@@ -81,6 +81,7 @@ class Paper:
 class Handler(BaseHTTPRequestHandler):
     server_version = "ordspec-paper/1"
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out without a 40 ms delayed-ACK wait
 
     def log_message(self, format, *args):  # method, path and status only: never headers (tokens)
         if getattr(self.server, "verbose", False):

@@ -31,7 +31,8 @@ def auth(headers, body):
     claims = _claims(headers.get("x-gateway-authtoken") or "")
     if not headers.get("x-gateway-secret") or claims is None:
         return _fail(401, "invalid_jwt")
-    guest_ok = isinstance(body, dict) and body.get("intent") == "TRANSACTION" and (body.get("orderConfig") or {}).get("type") == "BUY"
+    config = body.get("orderConfig") if isinstance(body, dict) else None
+    guest_ok = isinstance(config, dict) and body.get("intent") == "TRANSACTION" and config.get("type") == "BUY"
     if claims.get("guest") is True and not guest_ok:
         return _fail(401, "user_mismatch")  # a guest token: BUY only
     return None
