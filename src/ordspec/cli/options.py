@@ -71,14 +71,10 @@ LINT = (
     Opt("--force-exclude", "apply the configured excludes, and skip YAML that is not an order file, to files named on the command line too (for pre-commit)", is_flag=True, default=False),
     STDIN_NAME,
 )
+# what compile and dispatch both take: the orders' context
+TARGETED = (CONFIG, BROKER, INSTRUMENTS, QUOTES, STATE, GATEWAY, AS_OF)
 COMPILE = (
-    CONFIG,
-    BROKER,
-    INSTRUMENTS,
-    QUOTES,
-    STATE,
-    GATEWAY,
-    AS_OF,
+    *TARGETED,
     Opt("--output", "write the requests here instead of stdout", metavar="FILE", short="-o"),
     STDIN_NAME,
 )
@@ -139,13 +135,7 @@ def seconds(text: str) -> float:
 
 
 DISPATCH = (
-    CONFIG,
-    BROKER,
-    INSTRUMENTS,
-    QUOTES,
-    STATE,
-    GATEWAY,
-    AS_OF,
+    *TARGETED,
     Opt("--base-url", "the broker's API host (default: its production URL; the paper broker: http://127.0.0.1:PORT)", metavar="URL"),
     Opt("--journal", "the dispatch journal (SQLite; default: $XDG_STATE_HOME/ordspec/journal.sqlite)", metavar="PATH"),
     Opt("--timeout", "seconds to wait for each answer", metavar="SECONDS", check=seconds, default=None),

@@ -32,19 +32,21 @@ def execute(store, params, query, body):
     return 200, {"status": "Ok", "message": "Success", "result": [{"orderNo": number}]}
 
 
-def _sip(store, body):
-    number = body.get("orderNo") if isinstance(body, dict) else None
-    order = store.get(NAME, number) if isinstance(number, str) else None
-    return order
+def _sip(store, body, schema: str):
+    """(the SIP the body names, None) or (None, the failure to answer)."""
+    problem = invalid(schema, body)
+    if problem:
+        return None, _fail(400, problem)
+    order = store.get(NAME, body["orderNo"])
+    if order is None:
+        return None, _fail(400, f"SIP {body['orderNo']} not found")
+    return order, None
 
 
 def modify(store, params, query, body):
-    problem = invalid("codifi/modify.schema.json", body)
-    if problem:
-        return _fail(400, problem)
-    order = _sip(store, body)
-    if order is None:
-        return _fail(400, f"SIP {body['orderNo']} not found")
+    order, failure = _sip(store, body, "codifi/modify.schema.json")
+    if failure:
+        return failure
     if order.status == "cancelled":
         return _fail(400, f"SIP {order.id} is cancelled")
     store.update(order, data={**order.data, **{k: v for k, v in body.items() if k != "orderNo"}}, modified=True)
@@ -53,12 +55,9 @@ def modify(store, params, query, body):
 
 def _transition(allowed: tuple, to: str, verb: str):
     def handle(store, params, query, body):
-        problem = invalid("codifi/order-no.schema.json", body)
-        if problem:
-            return _fail(400, problem)
-        order = _sip(store, body)
-        if order is None:
-            return _fail(400, f"SIP {body['orderNo']} not found")
+        order, failure = _sip(store, body, "codifi/order-no.schema.json")
+        if failure:
+            return failure
         if order.status not in allowed:
             return _fail(400, f"SIP {order.id} is {order.status}: it cannot be {verb}")
         store.update(order, status=to)
