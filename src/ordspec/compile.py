@@ -67,7 +67,17 @@ def compile_sources(run: Run, sources: list) -> list | None:
     for source, statements, broker in checked:
         ctx = Context(run, broker, source.name)
         for stmt in statements:
-            for request in broker.compile(stmt, ctx):
+            if broker.supports(stmt.verb, stmt.kind.value) is None:
+                run.diagnostics.append(make("unsupported", stmt.file, stmt.kind, f"{broker.title} has no request for {stmt.title()}: a suppressed `unsupported` does not give it one"))
+                continue
+            try:
+                compiled = broker.compile(stmt, ctx)
+            except (KeyError, ValueError, AttributeError, TypeError) as e:  # what a suppressed warning hid
+                run.diagnostics.append(
+                    make("internal-error", stmt.file, stmt, f"cannot compile this statement for {broker.title} ({type(e).__name__}: {e})", "is a rule suppressed or ignored here? remove the suppression to see why")
+                )
+                continue
+            for request in compiled:
                 problems = schema_errors(request)
                 if problems:
                     run.diagnostics.append(

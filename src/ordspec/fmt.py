@@ -125,7 +125,7 @@ def source(src) -> tuple[str | None, list]:
 
     Statements are rewritten from the IR; a line whose reading reported anything
     (a bad number, a misplaced option) is kept as written, since the IR does not
-    hold all of it. Comments stay; blank lines stay, at most two in a row.
+    hold all of it. Comments and blank lines stay, so every statement keeps its line.
     """
     from ordspec.grammar import dsl
 
@@ -139,8 +139,7 @@ def source(src) -> tuple[str | None, list]:
     for number, line in enumerate(src.lines, 1):
         stripped = line.strip()
         if not stripped:
-            if len(out) < 2 or out[-1] or out[-2]:
-                out.append("")
+            out.append("")  # every blank line stays: compile's output names source lines
             continue
         comment = _comment_of(line)
         code = line[: line.find(comment)].strip() if comment else stripped

@@ -74,6 +74,10 @@ def looks_like_orders(path: str) -> bool:
         word = line.split(":", 1)[0].strip().strip("'\"")
         if line.startswith(("-", "[")) or word in ("orders", "broker", "defaults"):
             return True
+        if line.startswith("{"):  # a flow mapping: {broker: groww, orders: [...]}
+            import re
+
+            return re.search(r"[{,]\s*['\"]?(orders|broker|defaults)['\"]?\s*:", head) is not None
     return False
 
 
@@ -136,8 +140,6 @@ class Run:
 
         self.config = config or Config()
         broker = broker or None
-        if broker is None and self.config.broker and not self.config.overrides:
-            broker = self.config.broker
         instruments = instruments or self.config.instruments
         quotes = quotes or self.config.quotes
         state = state or self.config.state
@@ -263,7 +265,7 @@ class Run:
         # --broker, then the file's own `broker` line, then the configuration's
         name = self.broker or (line.value if line is not None else None) or configured
         if name is not None and name not in compiler.BROKERS:
-            raise UsageError(f"unknown broker {name!r} in the configuration: choose from {', '.join(compiler.BROKERS)}")
+            raise UsageError(f"{self.config.path}: unknown broker {name!r}: choose from {', '.join(compiler.BROKERS)}")
         return compiler.get(name) if name else None
 
     def _statement_rules(self, broker: str | None, verb: str, kind: str, settings) -> list:

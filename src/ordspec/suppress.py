@@ -1,5 +1,6 @@
 """Suppression comments: `# ordspec: ignore[lot-size]` (or a code, or several) at the end of a line
-silences those rules on that line only. A suppression that silences nothing is itself reported."""
+silences those rules on that line only. A suppression that silences nothing is itself reported, and
+so is one of a rule that cannot be suppressed (registry.FIXED: the statement would be incomplete)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def directives(source, yaml: bool) -> dict[int, list[tuple[str, int, int]]]:
 def apply(diagnostics: list, sources: dict) -> list:
     """The diagnostics that no suppression silences, with one for every suppression that silenced none."""
     from ordspec.diagnostics import make
-    from ordspec.rules.registry import get
+    from ordspec.rules.registry import FIXED, get
     from ordspec.source import Span
 
     by_file = {}
@@ -57,7 +58,7 @@ def apply(diagnostics: list, sources: dict) -> list:
     kept = []
     for d in diagnostics:
         marks = by_file.get(d.file, {}).get(d.line, ())
-        hit = next((m for m in marks if m[0] in (d.name, d.code) and d.name != "unused-suppression"), None)
+        hit = next((m for m in marks if m[0] in (d.name, d.code) and d.name != "unused-suppression" and d.name not in FIXED), None)
         if hit is None:
             kept.append(d)
         else:
@@ -69,8 +70,11 @@ def apply(diagnostics: list, sources: dict) -> list:
                     continue
                 name, start, end = mark
                 try:
-                    get(name)
-                    message = f"`{name}` is suppressed here but reports nothing on this line"
+                    rule = get(name)
+                    if rule.name in FIXED:
+                        message = f"`{name}` cannot be suppressed: without it the statement is incomplete"
+                    else:
+                        message = f"`{name}` is suppressed here but reports nothing on this line"
                 except KeyError:
                     message = f"no rule is called `{name}`"
                 kept.append(make("unused-suppression", file, Span(line, start, line, end), message, "remove it, or name the rule it is for (`ordspec rules`)"))

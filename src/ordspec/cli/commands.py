@@ -338,6 +338,9 @@ def fmt(paths, check=False, stdin_filename=None) -> int:
             failed += 1
             continue
         new, errors = formatter.source(SourceFile(name, text))
+        if new is not None and data.startswith(b"\xef\xbb\xbf"):
+            new = "\ufeff" + new  # the byte-order mark stays
+            text = "\ufeff" + text
         if new is None:
             for d in errors:
                 sys.stderr.write(f"{d.file}:{d.line}:{d.column}: error {d.code} {d.name} {d.message}; not formatted\n")

@@ -44,10 +44,13 @@ def _request(stmt, verb: str, body, schema: str | None) -> Request:
 
 
 def _size(part) -> dict:
-    """{"qty": "1"} for a quantity SIP, {"price": "2000"} for one by value (as written: 2000.50 stays)."""
+    """{"qty": "1"} for a quantity SIP, {"price": "2000"} for one by value (2000.00 is 2000: the same
+    amount written two ways is one request, as `ordspec fmt` needs)."""
+    from ordspec.fmt import price
+
     if part.qty is not None:
         return {"qty": str(part.qty.value)}
-    return {"price": format(part.amount.value, "f")}
+    return {"price": price(part.amount.value)}
 
 
 def _scrips(stmt) -> list[dict]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from base64 import b32encode
+from decimal import Decimal
 
 VERSION = "ordspec-ref-v1"
 _RESOLVED = ("ref", "segment", "position")  # described by their resolved values above
@@ -30,7 +31,11 @@ def identity(stmt) -> str:
             leg.direction.value if leg.direction else None,
         ]
 
-    value = lambda f: None if f is None else str(f.value)  # noqa: E731
+    def value(f):
+        if f is None:
+            return None
+        return format(f.value.normalize(), "f") if isinstance(f.value, Decimal) else str(f.value)
+
     described = {
         "verb": stmt.verb,
         "kind": stmt.kind.value,
@@ -44,8 +49,8 @@ def identity(stmt) -> str:
         "sc": [value(stmt.sc_type), value(stmt.scid)],
         "legs": [leg(stmt.entry), leg(stmt.target), leg(stmt.sl)],
         "frequency": value(stmt.frequency),
-        "scrips": [[value(s.qty), value(s.amount), value(s.symbol), sorted((k, str(v.value)) for k, v in s.options.items())] for s in stmt.scrips],
-        "options": sorted((k, str(v.value)) for k, v in stmt.options.items() if k not in _RESOLVED),
+        "scrips": [[value(s.qty), value(s.amount), value(s.symbol), sorted((k, value(v)) for k, v in s.options.items())] for s in stmt.scrips],
+        "options": sorted((k, value(v)) for k, v in stmt.options.items() if k not in _RESOLVED),
     }
     return VERSION + json.dumps(described, sort_keys=True, separators=(",", ":"))
 

@@ -1,6 +1,6 @@
 """GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`.
 
-Escaping follows the runner's rules: in the message %, CR and LF are
+Paths are relative to the repository root, as GitHub resolves them. Escaping follows the runner's rules: in the message %, CR and LF are
 percent-encoded; in properties also `:` and `,`.
 """
 
@@ -17,9 +17,15 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(d) -> str:
+def annotation(d, root: str | None = None) -> str:
+    import os
+
+    path = d.file
+    if root is not None and not path.startswith("<"):
+        relative = os.path.relpath(os.path.abspath(path), root)
+        path = path if relative.startswith("..") else relative.replace(os.sep, "/")
     props = [
-        f"file={_property(d.file)}",
+        f"file={_property(path)}",
         f"line={d.line}",
         f"col={d.column}",
         f"endLine={d.end_line}",
@@ -30,5 +36,9 @@ def annotation(d) -> str:
     return f"::{LEVELS[d.severity]} {','.join(props)}::{_data(message)}"
 
 
-def report(diagnostics) -> str:
-    return "".join(annotation(d) + "\n" for d in diagnostics)
+def report(diagnostics, root: str | None = None) -> str:
+    """Annotations with paths relative to the repository root (where the workflow checks out), as SARIF's."""
+    from ordspec.render.sarif import repository_root
+
+    root = root or repository_root()
+    return "".join(annotation(d, root) + "\n" for d in diagnostics)
