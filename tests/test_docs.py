@@ -25,3 +25,12 @@ def test_the_readme_commands_are_the_ci_commands():
     assert "python3 -m venv .venv && .venv/bin/pip install -e '.[test]'" in readme
     assert ".venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'" in ci
     assert ".venv/bin/pytest" in readme and ci.rstrip().endswith(".venv/bin/pytest")
+
+
+def test_the_languages_statements_are_what_the_brokers_offer():
+    """language.STATEMENTS (what the neutral `unsupported` checks) is the union of the broker tables."""
+    from ordspec import compiler
+    from ordspec.language import STATEMENTS
+
+    offered = {op for name in compiler.BROKERS for op in compiler.get(name).table["supports"]}
+    assert set(STATEMENTS) == offered

@@ -7,8 +7,6 @@ grammar; the one documented difference is that words are whole (Lark reads
 
 from __future__ import annotations
 
-import json
-
 import lark
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -53,15 +51,12 @@ def test_build_refuses_a_grammar_that_mixes_keywords_and_free_words():
         build.build(mixed)
 
 
-def test_stale_tables_are_rebuilt_not_trusted(monkeypatch, tmp_path):
-    # If tables.json ever disagrees with the grammar, the driver builds afresh with Lark.
-    data = json.loads(build.TABLES.read_text(encoding="utf-8"))
-    data["grammar"] = "stale"
-    data["states"] = []
-    stale = tmp_path / "tables.json"
-    stale.write_text(json.dumps(data))
-    (tmp_path / "ordspec.lark").write_text(GRAMMAR)
-    monkeypatch.setattr(driver, "_HERE", str(tmp_path))
+def test_stale_tables_are_rebuilt_not_trusted(monkeypatch):
+    # If the committed tables ever disagree with the grammar, the driver builds afresh with Lark.
+    from ordspec.grammar import tables as committed
+
+    stale = {**committed.DATA, "grammar": "stale", "states": []}
+    monkeypatch.setattr(committed, "DATA", stale)
     monkeypatch.setattr(driver, "_tables", None)
     tree = driver.parse_line("GTT BUY 10 TCS trigger 3985 down limit 3990")
     monkeypatch.setattr(driver, "_tables", None)

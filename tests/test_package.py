@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 
 DATA_FILES = [
     "ordspec/grammar/ordspec.lark",
-    "ordspec/grammar/tables.json",
+    "ordspec/grammar/tables.py",
     "ordspec/compiler/groww.json",
     "ordspec/schemas/compile-output.schema.json",
     "ordspec/schemas/groww/create-gtt.schema.json",

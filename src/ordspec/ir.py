@@ -21,7 +21,10 @@ class Field(Span):
     __slots__ = ("value",)
 
     def __init__(self, value, line: int, column: int, end_line: int, end_column: int):
-        Span.__init__(self, line, column, end_line, end_column)
+        self.line = line  # (Span's fields, set here: a Field is made for every value read)
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
         self.value = value
 
     @classmethod

@@ -23,6 +23,17 @@ ORDER_TYPES = {
     "sl": ("SL", "SL_M"),
 }
 
+# What the language offers at all: each statement some broker has a request for. (A test checks
+# that this is exactly the union of the broker tables' `supports`.)
+STATEMENTS = (
+    "CREATE GTT", "CREATE OCO", "CREATE BRACKET", "CREATE SIP", "CREATE SMALLCASE",
+    "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET", "MODIFY SIP",
+    "CANCEL GTT", "CANCEL OCO", "CANCEL BRACKET", "CANCEL SIP",
+    "GET GTT", "GET OCO",
+    "LIST GTT", "LIST OCO", "LIST SIP",
+    "PAUSE SIP", "RESUME SIP",
+)
+
 TRADE_CREATE = ("CREATE GTT", "CREATE OCO", "CREATE BRACKET")
 TRADE_MODIFY = ("MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET")
 ROUTED = ("CANCEL GTT", "CANCEL OCO", "CANCEL BRACKET", "GET GTT", "GET OCO", "GET BRACKET", "LIST GTT", "LIST OCO")

@@ -379,10 +379,11 @@ class Run:
                 first = next(iter(self.sources), "<run>")
                 found = [make("internal-error", first, Span(1, 1, 1, 2), f"rule {rule.name} failed: {type(e).__name__}: {e}", "please report this")]
             self.diagnostics.extend(found)
-        from ordspec.suppress import apply
-
         kept = [d for d in self.diagnostics if self._wanted(d)]
-        kept = [d for d in apply(kept, self.sources) if self._wanted(d)]
+        if any("ordspec:" in source.text for source in self.sources.values()):
+            from ordspec.suppress import apply
+
+            kept = [d for d in apply(kept, self.sources) if self._wanted(d)]
         order = {name: i for i, name in enumerate(self.sources)}
         unique = {(d.file, d.line, d.column, d.code, d.message): d for d in kept}  # a YAML anchor merged twice reports once
         self.diagnostics = sorted(unique.values(), key=lambda d: (order.get(d.file, -1), d.line, d.column, d.code, d.message))

@@ -11,7 +11,6 @@ is an unknown word here where Lark would read `sl` and then `95`.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 
@@ -94,8 +93,8 @@ def tables() -> Tables:
     if _tables is None:
         with open(os.path.join(_HERE, "ordspec.lark"), encoding="utf-8") as f:
             grammar = f.read()
-        with open(os.path.join(_HERE, "tables.json"), encoding="utf-8") as f:
-            data = json.load(f)
+        from ordspec.grammar.tables import DATA as data
+
         if data.get("grammar") != grammar:
             from ordspec.grammar.build import build
 

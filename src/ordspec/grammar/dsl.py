@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ordspec.grammar import driver
 from ordspec.grammar.assemble import Assembler
-from ordspec.grammar.messages import explain
 from ordspec.ir import CREATE, Field
 from ordspec.source import SourceFile, Span, cover
 
@@ -70,6 +69,8 @@ def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
 
 def syntax_error(build: Assembler, error, span_of) -> None:
     """Report a driver.ParseError at the right place."""
+    from ordspec.grammar.messages import explain  # the error path only
+
     message, help = explain(error, driver.tables().keyword_names)
     token = error.token
     if token.type == "$END":

@@ -9,7 +9,9 @@ from ordspec.rules.registry import ALL, rule
 
 
 def _anyone(verb: str, kind: str) -> bool:
-    return bool(compiler.supporting(verb, kind))
+    from ordspec.language import STATEMENTS
+
+    return f"{verb} {kind}" in STATEMENTS
 
 
 def _others(verb: str, kind: str, broker) -> str | None:
