@@ -81,3 +81,13 @@ def run_cli(*args, input: bytes | None = None, env: dict | None = None, cwd=None
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture
+def paper():
+    """A paper broker on 127.0.0.1, stopped after the test."""
+    from tests.dispatch_helpers import PaperBroker
+
+    broker = PaperBroker()
+    yield broker
+    broker.stop()

@@ -63,13 +63,6 @@ def _no_leaks():
         yield
 
 
-@pytest.fixture
-def paper():
-    broker = PaperBroker()
-    yield broker
-    broker.stop()
-
-
 def noop(path: str, times: int = 1) -> dict:
     """A fault that does nothing: it lets `times` requests through before the next fault applies."""
     return {"method": "POST", "path": path, "times": times}

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import compile_text, ordspec_command
-from tests.dispatch_helpers import GUEST_JWT, SMALLCASE_SECRET, TOKEN, USER_JWT, PaperBroker, no_leaks, wait_for
+from tests.dispatch_helpers import GUEST_JWT, SMALLCASE_SECRET, TOKEN, USER_JWT, no_leaks, wait_for
 
 IST = timezone(timedelta(hours=5, minutes=30))
 
@@ -33,13 +33,6 @@ SMALLCASE_HEADERS = {"x-gateway-secret": SMALLCASE_SECRET, "x-gateway-authtoken"
 def _no_leaks():
     with no_leaks():
         yield
-
-
-@pytest.fixture
-def paper():
-    broker = PaperBroker()
-    yield broker
-    broker.stop()
 
 
 @pytest.fixture
