@@ -66,6 +66,7 @@ class PaperBroker:
         from ordspec.paper.server import Handler, serve
 
         self.seen: list[tuple[str, str]] = []
+        self.arrivals: list[float] = []  # time.monotonic() of each request in `seen`
         self._active = 0
         self._lock = threading.Lock()
         broker = self
@@ -89,6 +90,7 @@ class PaperBroker:
                 if not path.startswith("/_paper/"):
                     with broker._lock:
                         broker.seen.append((method, path))
+                        broker.arrivals.append(time.monotonic())
                 return super().handle_request(method)
 
         self.server = serve(0, db)

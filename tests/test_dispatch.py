@@ -927,3 +927,62 @@ def test_reads_are_sent_every_time_and_never_journaled(tmp_path, paper):
     assert "already sent" in r.out
     assert [o["status"] for o in paper.orders("groww")] == ["CANCELLED"]
     assert len(journal_rows(journal)) == 2
+
+
+# == rate ======================================================================================
+
+
+def gaps(paper) -> list[float]:
+    return [b - a for a, b in zip(paper.arrivals, paper.arrivals[1:])]
+
+
+@pytest.mark.parametrize("how", ["option", "config"])
+def test_the_rate_asked_for_spaces_the_requests(tmp_path, paper, how):
+    """--rate (or the config's `rate`) sets the pace: requests arrive at least 1/rate apart."""
+    journal = tmp_path / "journal.sqlite"
+    orders = order_file(tmp_path, "groww", 4)
+    if how == "option":
+        args = ("--rate", "2.5")
+    else:
+        config = tmp_path / "ordspec.toml"
+        config.write_text("rate = { groww = 2.5, indstocks = 1 }\n")
+        args = ("--config", config)
+    assert run("groww", orders, paper, journal, *args).code == 0
+    assert len(paper.arrivals) == 4
+    assert min(gaps(paper)) >= 0.4 - 0.02, gaps(paper)  # 1/2.5 s, less the clock's and the network's jitter
+
+
+def test_the_brokers_default_rate_applies_without_one(tmp_path, paper):
+    journal = tmp_path / "journal.sqlite"
+    assert run("groww", order_file(tmp_path, "groww", 3), paper, journal).code == 0
+    assert compiler.get("groww").table["dispatch"]["rate_per_second"] == 4
+    assert min(gaps(paper)) >= 0.25 - 0.02, gaps(paper)
+
+
+@pytest.mark.parametrize(
+    "args, config, message",
+    [
+        (("--rate", "11"), None, "INDstocks allows at most 10 requests/s (market-facts.md: order APIs 10 requests/s)"),
+        ((), "rate = 20\n", "INDstocks allows at most 10 requests/s"),
+        (("--rate", "0"), None, "choose above 0 and at most 100"),
+        (("--rate", "fast"), None, "is not a number of requests per second"),
+        ((), "rate = { zerodha = 3 }\n", "rate.zerodha: not a broker"),
+        ((), 'rate = "3"\n', "rate: requests per second, above 0 and at most 100"),
+    ],
+)
+def test_a_rate_the_broker_does_not_allow_is_a_usage_error(tmp_path, paper, args, config, message):
+    journal = tmp_path / "journal.sqlite"
+    if config is not None:
+        path = tmp_path / "ordspec.toml"
+        path.write_text(config)
+        args = (*args, "--config", path)
+    r = run("indstocks", order_file(tmp_path, "indstocks", 2), paper, journal, *args)
+    assert r.code == 2, r
+    assert message in r.err, r
+    assert paper.seen == []
+
+
+def test_a_rate_up_to_the_documented_limit_is_taken(tmp_path, paper):
+    journal = tmp_path / "journal.sqlite"
+    assert run("indstocks", order_file(tmp_path, "indstocks", 2), paper, journal, "--rate", "10").code == 0
+    assert len(placed(paper, "indstocks")) == 2

@@ -12,6 +12,7 @@ options win over it; per-path overrides win over its top level.
     ignore = ["reference-data"]
     exclude = ["archive/**"]
     defaults = { product = "CNC" }         # like `default` lines at the top of every file
+    rate = { groww = 2 }                   # dispatch: requests per second, per broker
 
     [[tool.ordspec.overrides]]
     paths = ["legacy/*.ord"]
@@ -24,7 +25,7 @@ import os
 import re
 from fnmatch import fnmatch
 
-KEYS = ("broker", "instruments", "quotes", "state", "gateway", "select", "ignore", "exclude", "defaults", "overrides")
+KEYS = ("broker", "instruments", "quotes", "state", "gateway", "rate", "select", "ignore", "exclude", "defaults", "overrides")
 OVERRIDE_KEYS = ("paths", "broker", "select", "ignore", "defaults")
 
 
@@ -98,6 +99,7 @@ class Config:
         self.quotes = self._path(data["quotes"]) if data.get("quotes") else None
         self.state = self._path(data["state"]) if data.get("state") else None
         self.gateway = data.get("gateway")
+        self.rates = _rates(path, data.get("rate"))
         self.select = _list(data, "select") if "select" in data else None
         self.ignore = _list(data, "ignore")
         self.exclude = _list(data, "exclude")
@@ -146,6 +148,26 @@ def _list(data: dict, key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"`{key}` is a list of strings")
     return value
+
+
+def _rates(path, value) -> dict:
+    """`rate`: requests per second for every broker (a number) or per broker (a table)."""
+    from ordspec.compiler import BROKERS
+
+    if value is None:
+        return {}
+    table = value if isinstance(value, dict) else dict.fromkeys(BROKERS, value)
+    out = {}
+    for name, number in table.items():
+        if name not in BROKERS:
+            raise ConfigError(f"{path}: rate.{name}: not a broker: {', '.join(BROKERS)}")
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 < number <= MAX_RATE:
+            raise ConfigError(f"{path}: rate: requests per second, above 0 and at most {MAX_RATE}")
+        out[name] = float(number)
+    return out
+
+
+MAX_RATE = 100
 
 
 def _table(data: dict, key: str) -> dict:

@@ -149,7 +149,7 @@ DEFAULT_TIMEOUT = 20.0
 
 
 def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, state=None, gateway=None, as_of=None,
-             base_url=None, journal=None, timeout=None, format="text", stdin_filename=None, config=None) -> int:
+             base_url=None, journal=None, timeout=None, rate=None, format="text", stdin_filename=None, config=None) -> int:
     from ordspec import compiler
     from ordspec.compile import compile_sources
     from ordspec.dispatch import Sender, journal_key
@@ -181,6 +181,9 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     if not base.startswith(("http://", "https://")):
         return _fail(f"--base-url {base}: give a URL such as https://host or http://127.0.0.1:8765")
     base = normal_url(base)
+    pace = _rate(target, rate or run.config.rates.get(target.name))
+    if isinstance(pace, str):
+        return _fail(pace)
     credentials = Credentials(target)
     found = _dispatch_rules(run, requests, credentials)
     if found:
@@ -203,7 +206,7 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
         book = Journal(journal_path)
     except JournalError as e:
         return _fail(str(e))
-    transport = Transport(base, credentials.headers(), target.table["dispatch"]["rate_per_second"], timeout or DEFAULT_TIMEOUT)
+    transport = Transport(base, credentials.headers(), pace, timeout or DEFAULT_TIMEOUT)
     sender = Sender(target, base, book, transport, credentials)
     results = []
     try:
@@ -217,6 +220,18 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     else:
         sys.stdout.write(render.results_text(results, target.title, base))
     return 0 if all(r.ok for r in results) else 1
+
+
+def _rate(target, wanted: float | None) -> float | str:
+    """Requests per second: the one asked for (--rate, or the config's `rate`), else the broker's
+    default; never above a limit the broker documents (a message then)."""
+    table = target.table["dispatch"]
+    limit = table.get("rate_limit")
+    if wanted is None:
+        return table["rate_per_second"]
+    if limit is not None and wanted > limit:
+        return f"rate {wanted:g}/s: {target.title} allows at most {limit} requests/s ({table['rate_source']})"
+    return wanted
 
 
 def _journal_state(path: str, key):
@@ -264,7 +279,7 @@ def _dispatch_rules(run: Run, requests, credentials):
 
 def _progress(requests):
     """A progress bar on a terminal, for batches."""
-    if len(requests) < 2 or not sys.stderr.isatty() or os.environ.get("NO_COLOR") == "progress":
+    if len(requests) < 2 or not sys.stderr.isatty():
         return requests
     import click
 

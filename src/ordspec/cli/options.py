@@ -134,11 +134,24 @@ def seconds(text: str) -> float:
     return value
 
 
+def rate(text: str) -> float:
+    from ordspec.config import MAX_RATE
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number of requests per second") from None
+    if not 0 < value <= MAX_RATE:
+        raise ValueError(f"{text!r} requests per second: choose above 0 and at most {MAX_RATE}")
+    return value
+
+
 DISPATCH = (
     *TARGETED,
     Opt("--base-url", "the broker's API host (default: its production URL; the paper broker: http://127.0.0.1:PORT)", metavar="URL"),
     Opt("--journal", "the dispatch journal (SQLite; default: $XDG_STATE_HOME/ordspec/journal.sqlite)", metavar="PATH"),
     Opt("--timeout", "seconds to wait for each answer", metavar="SECONDS", check=seconds, default=None),
+    Opt("--rate", "requests per second (default: the broker's; never above a limit it documents)", metavar="N", check=rate, default=None),
     Opt("--format", "output format", metavar="FORMAT", choices=("text", "json"), default="text"),
     STDIN_NAME,
 )
