@@ -793,6 +793,34 @@ def test_crlf_positions_match_lf(tmp_path, suffix):
     assert [under_carets(block) for block in blocks(text(tb.stdout))] == ["3.9e3", "", "taget"]
 
 
+def test_a_bare_carriage_return_is_reported_at_it(tmp_path):
+    """Old-Mac (CR-only) line endings: one diagnostic at the first CR, not a confusing parse error."""
+    write(tmp_path / "cr.ord", b"broker groww\rGTT BUY 10 TCS trigger 3985 down limit 3990 product CNC\r")
+    r = run_cli("lint", "cr.ord", "--format", "json", cwd=tmp_path)
+    no_traceback(r)
+    assert r.returncode == 1
+    [d] = json.loads(r.stdout)["diagnostics"]
+    assert (d["name"], d["line"], d["column"], d["end_column"]) == ("hidden-text", 1, 13, 14)
+    assert "carriage return" in d["message"] and "LF or CRLF" in d["help"]
+    shown = run_cli("lint", "cr.ord", cwd=tmp_path)
+    assert b"\r" not in shown.stdout
+    assert " 1 | broker groww\u240dGTT BUY" in text(shown.stdout)
+    assert run_cli("compile", "cr.ord", cwd=tmp_path).returncode == 1
+
+
+def test_control_characters_in_a_file_never_reach_the_terminal(tmp_path):
+    """An ESC sequence in an order file is shown as a control picture, one column wide."""
+    write(tmp_path / "esc.ord", b"GTT BUY 10 TCS trigger 3985 down limit 3990 produc\x1b[2Jt CNC\n")
+    r = run_cli("lint", "esc.ord", cwd=tmp_path)
+    no_traceback(r)
+    assert r.returncode == 1
+    assert b"\x1b" not in r.stdout + r.stderr
+    out = text(r.stdout)
+    assert "produc\u241b[2Jt" in out
+    [block] = blocks(out)
+    assert under_carets(block) == "produc\u241b[2Jt"
+
+
 @pytest.mark.parametrize("suffix", [".ord", ".yaml"])
 def test_bom_is_ignored(tmp_path, suffix):
     src = f"{EXPONENT}\n" if suffix == ".ord" else f"orders:\n  - {EXPONENT}\n"

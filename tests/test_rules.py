@@ -201,6 +201,14 @@ CASES: dict[str, list[Case]] = {
             (1, 59),
         ),
     ],
+    "hidden-text": [
+        Case("cr-only-lines", "broker groww\n" + GTT + "\n", "broker groww\r" + GTT + "\r", (1, 13)),
+        Case("crlf-is-fine-cr-in-a-comment-is-not", "# buy the dip\r\n" + GTT + "\r\n", "# buy the dip\r" + GTT + "\r\n", (1, 14)),
+        Case("line-separator", GTT + "  # one order\n" + GTT.replace("10", "20") + "\n", GTT + "  # one order\u2028" + GTT.replace("10", "20") + "\n", (1, 69)),
+        Case("next-line", GTT + ' ref "abc12345"', GTT + ' ref "abc\x8512345"', (1, 65)),
+        Case("direction-override", GTT + "  # \u200fexit\n", GTT + "  # \u202eexit\n", (1, 60)),
+        Y("yaml-direction-isolate", "orders:\n  - " + GTT + "  # note\n", "orders:\n  - " + GTT + "  # \u2067note\u2069\n", (2, 64)),
+    ],
     "unsafe-yaml": [
         Y("python-tag", "orders:\n  - " + GTT + "\n", "orders:\n  - !!python/object:os.system " + GTT + "\n", (2, 5)),
         Y("custom-tag", "orders:\n  - !!str " + GTT + "\n", "orders:\n  - !custom " + GTT + "\n", (2, 5)),
@@ -1264,7 +1272,7 @@ SECTIONS = ("What", "Why", "Example", "Source")
 STATEMENT_WORDS = {
     "gtt", "oco", "bracket", "sip", "smallcase", "modify", "cancel", "get", "list", "pause", "resume", "default", "broker",
 }
-EXAMPLE_IS_PROSE = {"encoding", "unsafe-yaml", "instrument-data", "internal-error"}  # covered by the table instead
+EXAMPLE_IS_PROSE = {"encoding", "hidden-text", "unsafe-yaml", "instrument-data", "internal-error"}  # covered by the table instead
 EXAMPLE_CANNOT_FIRE: dict[str, str] = {}
 PLACEHOLDER = re.compile(r"\.\.\.(\d+) characters\.\.\.")  # docs write "...300 characters..." for readability
 

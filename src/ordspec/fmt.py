@@ -130,7 +130,7 @@ def source(src) -> tuple[str | None, list]:
     from ordspec.grammar import dsl
 
     parsed = dsl.parse(src)
-    errors = [d for d in parsed.diagnostics if d.name == "syntax"]
+    errors = [d for d in parsed.diagnostics if d.name in ("syntax", "hidden-text")]
     if errors:
         return None, errors
     flagged = {d.line for d in parsed.diagnostics}

@@ -65,6 +65,31 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
+# Characters that make an editor show something other than what ordspec reads: line breaks
+# other than LF and CRLF (editors start a new line at them; the .ord reader does not), and the
+# bidirectional controls of "Trojan Source" (CVE-2021-42574), which reorder what is shown.
+LINE_BREAKS = "\r\x85\u2028\u2029"
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def hidden_text(char: str) -> tuple[str, str]:
+    """The message and help for a character `hidden-text` reports."""
+    import unicodedata  # the error path only
+
+    if char in BIDI:
+        name = unicodedata.name(char)
+        return (
+            f"a text-direction control character (U+{ord(char):04X} {name}): an editor may show this line"
+            " in another order than ordspec reads it",
+            "remove it (CVE-2021-42574, \"Trojan Source\")",
+        )
+    what = {"\r": "a carriage return (CR) without a line feed"}.get(char) or f"a U+{ord(char):04X} {unicodedata.name(char, 'NEXT LINE (NEL)')}"
+    return (
+        f"{what}: an editor may start a new line here, ordspec does not (it reads lines that end in LF or CRLF)",
+        "remove it, or save the file with LF or CRLF line endings (a file from an old Mac: `dos2unix -c mac FILE`)",
+    )
+
+
 class NotText(Exception):
     """A file that is binary or not UTF-8, with where the first bad byte is."""
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from ordspec.grammar import driver
 from ordspec.grammar.assemble import Assembler
 from ordspec.ir import CREATE, Field
-from ordspec.source import SourceFile, Span, cover
+from ordspec.source import BIDI, LINE_BREAKS, SourceFile, Span, cover, hidden_text
 
 MAX_LINE = 4096  # no statement is longer; a longer line is refused, not parsed
+_HIDDEN = re.compile(f"[{LINE_BREAKS}{BIDI}]")
+_HIDDEN_IN_FILE = re.compile(f"\r(?!\n)|[{LINE_BREAKS[1:]}{BIDI}]")  # a CRLF's CR hides nothing
 
 
 class Parsed:
@@ -38,6 +42,7 @@ def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
     parsed = Parsed(source)
     build = Assembler(source.name, parsed.diagnostics, defaults)
     defaults: dict = {}
+    hidden = _HIDDEN_IN_FILE.search(source.text) is not None
     for number, line in enumerate(source.lines, 1):
         if len(line) > MAX_LINE:
             build.report(
@@ -47,6 +52,11 @@ def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
                 "is this an order file?",
             )
             continue
+        found = hidden and _HIDDEN.search(line)  # source.lines drop CRLF's CR: any CR left ends nothing
+        if found:
+            column = found.start() + 1
+            build.report("hidden-text", Span(number, column, number, column + 1), *hidden_text(found.group()))
+            continue  # the line is not what an editor shows: nothing of it is read
         span_of = on_line(number)
         try:
             node = driver.parse_line(line)

@@ -23,7 +23,7 @@ from ordspec.grammar.assemble import Assembler
 from ordspec.grammar.dsl import Parsed, broker_line, statement, syntax_error
 from ordspec.ir import CREATE, KINDS, VERBS
 from ordspec.language import OPTIONS
-from ordspec.source import SourceFile, Span
+from ordspec.source import BIDI, SourceFile, Span, hidden_text
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
@@ -204,10 +204,25 @@ def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
     except (yaml.YAMLError, RecursionError) as e:
         build.report("syntax", Span(1, 1, 1, 2), f"not valid YAML: {e}")
         return parsed
+    _bidi(build, source)
     if root is None or root.is_null:
         return parsed
     _Walker(build, parsed, source).file(root)
     return parsed
+
+
+def _bidi(build: Assembler, source: SourceFile) -> None:
+    """Text-direction controls, anywhere (YAML's own line breaks are line breaks to YAML too)."""
+    if not any(c in source.text for c in BIDI):
+        return
+    import re
+
+    seen = set()
+    for found in re.finditer(f"[{BIDI}]", source.text):
+        line, column = source.position(found.start())
+        if line not in seen:  # one per line
+            seen.add(line)
+            build.report("hidden-text", Span(line, column, line, column + 1), *hidden_text(found.group()))
 
 
 def _mark_span(mark, source: SourceFile) -> Span:

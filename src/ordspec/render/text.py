@@ -6,6 +6,14 @@ import os
 
 WIDTH = 120  # a long line is shown as a window around the span
 _COLOURS = {"error": "31", "warning": "33", "info": "36", "bold": "1", "dim": "2", "caret": "35"}
+# Control characters from a file are shown, not sent to the terminal (an ESC could rewrite the
+# screen or a CI log): C0 as their one-column control pictures (CR as ␍), DEL as ␡; C1, the line
+# and paragraph separators and the text-direction controls (which would reorder the line) as �.
+_VISIBLE = (
+    {c: 0x2400 + c for c in range(32) if c != 9}
+    | {127: 0x2421}
+    | dict.fromkeys([*range(0x80, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)], 0xFFFD)
+)
 
 
 def use_colour(stream) -> bool:
@@ -35,9 +43,9 @@ def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
 
 
 def diagnostic(d, source, colour: bool = False) -> str:
-    head = f"{d.file}:{d.line}:{d.column}: {_paint(d.severity, d.severity, colour)} {_paint(d.code, 'bold', colour)} {d.name} {d.message}"
+    head = f"{d.file.translate(_VISIBLE)}:{d.line}:{d.column}: {_paint(d.severity, d.severity, colour)} {_paint(d.code, 'bold', colour)} {d.name} {d.message.translate(_VISIBLE)}"
     out = [head]
-    line = source.line(d.line) if source is not None else ""
+    line = source.line(d.line).translate(_VISIBLE) if source is not None else ""
     if line:
         start = d.column - 1
         end = d.end_column - 1 if d.end_line == d.line else len(line)
@@ -50,9 +58,9 @@ def diagnostic(d, source, colour: bool = False) -> str:
         out.append(_paint(f" {d.line} | ", "dim", colour) + shown)
         out.append(_paint(f" {gutter} | ", "dim", colour) + pad + _paint("^" * max(1, end - start), "caret", colour))
         if d.help:
-            out.append(_paint(f" {gutter} = ", "dim", colour) + f"help: {d.help}")
+            out.append(_paint(f" {gutter} = ", "dim", colour) + f"help: {d.help.translate(_VISIBLE)}")
     elif d.help:
-        out.append(f"  = help: {d.help}")
+        out.append(f"  = help: {d.help.translate(_VISIBLE)}")
     return "\n".join(out)
 
 

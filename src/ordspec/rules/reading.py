@@ -51,6 +51,36 @@ declare(
 )
 
 declare(
+    "OS011",
+    "hidden-text",
+    summary="A character that makes an editor show something other than what ordspec reads",
+    doc="""
+    What:
+    In a .ord file: a carriage return without a line feed (old-Mac line
+    endings), NEL (U+0085), or a line or paragraph separator (U+2028,
+    U+2029). Anywhere: a text-direction control (U+202A-U+202E,
+    U+2066-U+2069). The line is not read; the diagnostic points at the
+    character.
+
+    Why:
+    Editors start a new line at these line breaks; ordspec reads lines that
+    end in LF or CRLF. An order after one in a comment would show in the
+    editor and never be placed; a CR-only file would read as one line.
+    Direction controls reorder what a reviewer sees, so a pull request can
+    show one order and hold another ("Trojan Source", which rustc also
+    refuses by default).
+
+    Example:
+    A CR-only file: `broker groww`, CR, `GTT BUY 10 TCS ...`
+    # error: a carriage return (CR) without a line feed: an editor may start a new line here, ordspec does not
+
+    Source:
+    ordspec policy; CVE-2021-42574 (Trojan Source); Unicode UAX #14 and
+    UAX #9 for which characters break lines and change direction.
+    """,
+)
+
+declare(
     "OS003",
     "unsafe-yaml",
     summary="YAML that ordspec refuses to load: tags, alias bombs, deep nesting, huge files",

@@ -18,7 +18,7 @@ from ordspec.diagnostics import SEVERITIES
 ALL = "all"  # brokers=ALL: a broker-neutral rule that always runs
 # Without these the statement is incomplete (a part could not be read, or is missing), and
 # compiling it would guess: they cannot be suppressed or deselected.
-FIXED = ("syntax", "encoding", "unsafe-yaml", "bad-number", "bad-value", "duplicate-option", "misplaced-option",
+FIXED = ("syntax", "encoding", "hidden-text", "unsafe-yaml", "bad-number", "bad-value", "duplicate-option", "misplaced-option",
          "missing-field", "missing-price", "broker-mismatch", "internal-error")
 SECTIONS = ("What", "Why", "Decision", "Example", "Source")
 
