@@ -163,6 +163,12 @@ def status_count(out: str, label: str) -> int:
     return sum(1 for line in out.splitlines() if re.match(rf"^\S+:\d+\s+\w+\s+{label}\b", line))
 
 
+def on_paper(scenario, *args) -> None:
+    """Run scenario(*args, paper) against a paper broker of its own (scenarios run side by side)."""
+    with PaperBroker() as paper:
+        scenario(*args, paper)
+
+
 def assert_no_secret(*texts, secrets=(TOKEN,)) -> None:
     for text in texts:
         data = text if isinstance(text, bytes) else text.encode()
@@ -354,17 +360,12 @@ def test_through_faults_groww_exactly_once_the_others_at_most_once(tmp_path):
     with Retry-After, connections dropped before and after the broker acted, an answer slower than
     --timeout. Groww: every order once. INDstocks, Codifi, smallcase: an order whose outcome is
     unknown is reported with how to check and resolve it, never resent; resolved, it completes."""
-    scenarios = {"groww": lambda: _groww_through_faults(tmp_path / "groww")}
+    scenarios = {"groww": lambda: on_paper(_groww_through_faults_at, tmp_path / "groww")}
     for broker in ("indstocks", "codifi", "smallcase"):
-        scenarios[broker] = lambda broker=broker: _never_resend_an_unknown(tmp_path / broker, broker)
+        scenarios[broker] = lambda broker=broker: on_paper(_never_resend_an_unknown_at, tmp_path / broker, broker)
     for name in scenarios:
         (tmp_path / name).mkdir()
     concurrently(scenarios)
-
-
-def _groww_through_faults(tmp_path):
-    with PaperBroker() as paper:
-        _groww_through_faults_at(tmp_path, paper)
 
 
 def _groww_through_faults_at(tmp_path, paper):
@@ -397,11 +398,6 @@ def _groww_through_faults_at(tmp_path, paper):
     again = dispatch(path, paper.url, journal)
     assert again.code == 0 and status_count(again.out, "already sent") == 6, again
     assert paper.count("POST", GROWW_CREATE) == 12
-
-
-def _never_resend_an_unknown(tmp_path, broker):
-    with PaperBroker() as paper:
-        _never_resend_an_unknown_at(tmp_path, broker, paper)
 
 
 def _never_resend_an_unknown_at(tmp_path, broker, paper):
@@ -482,19 +478,9 @@ def test_kill9_mid_batch_then_run_again(tmp_path):
     (tmp_path / "groww").mkdir()
     (tmp_path / "indstocks").mkdir()
     concurrently({
-        "groww": lambda: _kill9_groww(tmp_path / "groww"),
-        "indstocks": lambda: _kill9_indstocks(tmp_path / "indstocks"),
+        "groww": lambda: on_paper(_kill9_groww_at, tmp_path / "groww"),
+        "indstocks": lambda: on_paper(_kill9_indstocks_at, tmp_path / "indstocks"),
     })
-
-
-def _kill9_groww(tmp_path):
-    with PaperBroker() as paper:
-        _kill9_groww_at(tmp_path, paper)
-
-
-def _kill9_indstocks(tmp_path):
-    with PaperBroker() as paper:
-        _kill9_indstocks_at(tmp_path, paper)
 
 
 def _kill9_groww_at(tmp_path, paper):
