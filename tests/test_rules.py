@@ -1015,9 +1015,9 @@ CASES: dict[str, list[Case]] = {
             (1, 77),
         ),
         Case(
-            "not-a-rule",
+            "cannot-be-suppressed",  # (one that names no rule is a usage error: tests/test_config_input.py)
             GTT.replace("3985", "3985.03") + "   # ordspec: ignore[OS202]",
-            GTT.replace("3985", "3985.03") + "   # ordspec: ignore[OS202, lots-size]",
+            GTT.replace("3985", "3985.03") + "   # ordspec: ignore[OS202, bad-value]",
             (1, 87),
         ),
         Y(

@@ -59,37 +59,28 @@ class Context:
 
 
 def looks_like_orders(path: str) -> bool:
-    """Whether a YAML file is an order file: a top-level list, or `orders`, `broker` or `defaults` at the top.
-
-    Repositories hold other YAML (CI workflows, compose files); those are not linted as orders.
-    """
+    """Whether a YAML file is an order file, judged by its content (sniff.orders)."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             head = f.read(65536)
     except OSError:
         return True  # let the read report it
-    for line in head.splitlines():
-        if not line.strip() or line.lstrip().startswith("#") or line.startswith((" ", "\t", "---", "%")):
-            continue
-        word = line.split(":", 1)[0].strip().strip("'\"")
-        if line.startswith(("-", "[")) or word in ("orders", "broker", "defaults"):
-            return True
-        if line.startswith("{"):  # a flow mapping: {broker: groww, orders: [...]}
-            import re
+    from ordspec.sniff import orders
 
-            return re.search(r"[{,]\s*['\"]?(orders|broker|defaults)['\"]?\s*:", head) is not None
-    return False
+    return orders(head)
 
 
-def expand(paths: list[str], excluded=None, force: bool = False) -> list[str]:
+def expand(paths: list[str], excluded=None, force: bool = False, warn=None) -> list[str]:
     """Files to check: files as given, directories walked for order files, '-' for stdin.
 
     A walk finds .ord files and the YAML files that are order files (looks_like_orders),
     minus `excluded(path)` (the configuration's excludes). Files named explicitly are
     checked as they are, unless `force` (--force-exclude, for pre-commit, which names every
-    matching file): then the same two filters apply to them too.
+    matching file): then the same two filters apply to them too. `warn(message)` hears of a
+    directory with no order file in it, and of named files that all were filtered out.
     """
     out = []
+    warned = False
     for path in paths:
         if path == "-" or os.path.isfile(path):
             if force and path != "-" and ((excluded and excluded(path)) or (path.endswith((".yaml", ".yml")) and not looks_like_orders(path))):
@@ -100,11 +91,17 @@ def expand(paths: list[str], excluded=None, force: bool = False) -> list[str]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
                 found.extend(os.path.join(root, f) for f in files if f.endswith(ORDER_SUFFIXES))
-            out.extend(p for p in sorted(found) if not (excluded and excluded(p)) and (p.endswith(".ord") or looks_like_orders(p)))
+            kept = [p for p in sorted(found) if not (excluded and excluded(p)) and (p.endswith(".ord") or looks_like_orders(p))]
+            if not kept and warn:
+                warn(f"no order files found under {path}")
+                warned = True
+            out.extend(kept)
         elif os.path.exists(path):
             raise UsageError(f"{path}: not a file or directory")
         else:
             raise UsageError(f"{path}: no such file or directory")
+    if not out and paths and warn and not warned:  # named files, all filtered out
+        warn(f"no order files found under {', '.join(paths)}")
     return out
 
 
@@ -381,9 +378,12 @@ class Run:
             self.diagnostics.extend(found)
         kept = [d for d in self.diagnostics if self._wanted(d)]
         if any("ordspec:" in source.text for source in self.sources.values()):
-            from ordspec.suppress import apply
+            from ordspec.suppress import UnknownRule, apply
 
-            kept = [d for d in apply(kept, self.sources) if self._wanted(d)]
+            try:
+                kept = [d for d in apply(kept, self.sources) if self._wanted(d)]
+            except UnknownRule as e:
+                raise UsageError(str(e)) from None
         order = {name: i for i, name in enumerate(self.sources)}
         unique = {(d.file, d.line, d.column, d.code, d.message): d for d in kept}  # a YAML anchor merged twice reports once
         self.diagnostics = sorted(unique.values(), key=lambda d: (order.get(d.file, -1), d.line, d.column, d.code, d.message))

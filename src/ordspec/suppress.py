@@ -1,10 +1,16 @@
 """Suppression comments: `# ordspec: ignore[lot-size]` (or a code, or several) at the end of a line
 silences those rules on that line only. A suppression that silences nothing is itself reported, and
-so is one of a rule that cannot be suppressed (registry.FIXED: the statement would be incomplete)."""
+so is one of a rule that cannot be suppressed (registry.FIXED: the statement would be incomplete).
+A name that is no rule's is a usage error (UnknownRule), as in the configuration: a misspelt
+suppression never worked, and the file should not pass until it is fixed."""
 
 from __future__ import annotations
 
 import re
+
+class UnknownRule(Exception):
+    """Suppressions that name no rule: one `file:line:column: message` line each."""
+
 
 _DIRECTIVE = re.compile(r"#\s*ordspec:\s*ignore\[([^\]]*)\]")
 _CODE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#.*|[^\s"#]+')  # the DSL's tokens: a comment starts at a # outside strings
@@ -43,6 +49,7 @@ def directives(source, yaml: bool) -> dict[int, list[tuple[str, int, int]]]:
 
 def apply(diagnostics: list, sources: dict) -> list:
     """The diagnostics that no suppression silences, with one for every suppression that silenced none."""
+    from ordspec.config import rule_problem
     from ordspec.diagnostics import make
     from ordspec.rules.registry import FIXED, get
     from ordspec.source import Span
@@ -54,11 +61,21 @@ def apply(diagnostics: list, sources: dict) -> list:
             by_file[name] = found
     if not by_file:
         return diagnostics
+    unknown = []
+    for file, lines in by_file.items():
+        for line, marks in lines.items():
+            for i, (name, start, end) in enumerate(marks):
+                try:
+                    marks[i] = (get(name).name, start, end, name)  # a code, in any case, stands for its rule
+                except KeyError:
+                    unknown.append(f"{file}:{line}:{start}: suppression comment: {rule_problem(name, prefixes=False)}")
+    if unknown:
+        raise UnknownRule("\n".join(unknown))
     used = set()
     kept = []
     for d in diagnostics:
         marks = by_file.get(d.file, {}).get(d.line, ())
-        hit = next((m for m in marks if m[0] in (d.name, d.code) and d.name != "unused-suppression" and d.name not in FIXED), None)
+        hit = next((m for m in marks if m[0] == d.name and d.name != "unused-suppression" and d.name not in FIXED), None)
         if hit is None:
             kept.append(d)
         else:
@@ -68,14 +85,10 @@ def apply(diagnostics: list, sources: dict) -> list:
             for mark in marks:
                 if (file, line, mark) in used:
                     continue
-                name, start, end = mark
-                try:
-                    rule = get(name)
-                    if rule.name in FIXED:
-                        message = f"`{name}` cannot be suppressed: without it the statement is incomplete"
-                    else:
-                        message = f"`{name}` is suppressed here but reports nothing on this line"
-                except KeyError:
-                    message = f"no rule is called `{name}`"
+                name, start, end, written = mark
+                if name in FIXED:
+                    message = f"`{written}` cannot be suppressed: without it the statement is incomplete"
+                else:
+                    message = f"`{written}` is suppressed here but reports nothing on this line"
                 kept.append(make("unused-suppression", file, Span(line, start, line, end), message, "remove it, or name the rule it is for (`ordspec rules`)"))
     return kept

@@ -6,7 +6,7 @@ import click
 
 from ordspec import __version__
 from ordspec.cli import commands
-from ordspec.cli.options import COMPILE, DISPATCH, LINT, Opt
+from ordspec.cli.options import COMPILE, DISPATCH, LINT, Opt, with_choices
 
 
 def _options(table):
@@ -20,7 +20,7 @@ def _options(table):
                 metavar=opt.metavar,
                 type=_type(opt),
                 default=opt.default,
-                help=opt.help,
+                help=with_choices(opt.help, opt.choices) if opt.choices else opt.help,
                 multiple=opt.multiple,
                 show_default=opt.default is not None,
             )(f)
@@ -78,7 +78,7 @@ def compile_(path, **options):
 
 
 @cli.command()
-@click.option("--format", type=click.Choice(("text", "json")), default="text", show_default=True, help="output format")
+@click.option("--format", type=click.Choice(("text", "json")), default="text", show_default=True, metavar="FORMAT", help=with_choices("output format", ("text", "json")))
 def rules(format):
     """List every rule: code, name, severity, brokers, summary."""
     raise SystemExit(commands.rules(format))
@@ -108,7 +108,7 @@ def journal():
 @journal.command("list")
 @click.option("--journal", "journal_path", metavar="PATH", help="the journal (default: $XDG_STATE_HOME/ordspec/journal.sqlite)")
 @click.option("--state", type=click.Choice(("sending", "confirmed", "rejected", "unknown")), help="only requests in this state")
-@click.option("--format", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--format", type=click.Choice(("text", "json")), default="text", show_default=True, metavar="FORMAT", help=with_choices("output format", ("text", "json")))
 def journal_list(journal_path, state, format):
     """List the journaled requests."""
     raise SystemExit(commands.journal_list(journal_path, state, format))
@@ -140,4 +140,6 @@ def paper_broker(port, db):
 @click.option("--stdin-filename", metavar="NAME", help="the name shown for what '-' reads")
 def fmt(paths, check, stdin_filename):
     """Rewrite .ord files canonically ('-': stdin to stdout). Comments stay; what they compile to never changes."""
-    raise SystemExit(commands.fmt(list(paths), check, stdin_filename))
+    from ordspec.cli.fmt import fmt as run
+
+    raise SystemExit(run(list(paths), check, stdin_filename))

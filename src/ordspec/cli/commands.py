@@ -10,7 +10,7 @@ from ordspec.lint import Run, UsageError, expand
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"ordspec: error: {message}\n")
+    sys.stderr.write("".join(f"ordspec: error: {line}\n" for line in message.splitlines() or [""]))
     return 2
 
 
@@ -63,12 +63,18 @@ def _print_diagnostics(run, fmt: str, stream) -> None:
         stream.write(text.report(run.diagnostics, run.sources, _summary(run), text.use_colour(stream)))
 
 
+def _warn(message: str) -> None:
+    sys.stderr.write(f"ordspec: warning: {message}\n")
+
+
 def lint(paths, broker=None, instruments=(), quotes=None, state=None, as_of=None, format="text", stdin_filename=None,
-         config=None, jobs=1, exit_zero=False, force_exclude=False) -> int:
+         config=None, jobs=1, exit_zero=False, force_exclude=False, select=(), ignore=()) -> int:
     try:
-        run = Run(broker=broker, instruments=instruments, as_of=as_of, quotes=quotes, state=state, config=_config(config))
+        settings = _config(config)
+        settings.command_line([n for names in select for n in names], [n for names in ignore for n in names])
+        run = Run(broker=broker, instruments=instruments, as_of=as_of, quotes=quotes, state=state, config=settings)
         run.load()
-        files = expand(paths, run.config.excluded if run.config.exclude else None, force_exclude)
+        files = expand(paths, run.config.excluded if run.config.exclude else None, force_exclude, _warn)
         workers = (os.cpu_count() or 1) if jobs == 0 else jobs
         if workers > 1 and len([f for f in files if f != "-"]) > 1:
             run.check_parallel(files, workers, stdin=lambda: (stdin_filename or "<stdin>", sys.stdin.buffer.read()))
@@ -131,12 +137,13 @@ def rules(format="text") -> int:
 
 
 def explain(name: str) -> int:
+    from ordspec.config import rule_problem
     from ordspec.rules.registry import get
 
     try:
         rule = get(name)
     except KeyError:
-        return _fail(f"no rule is called {name!r}: `ordspec rules` lists them")
+        return _fail(f"{rule_problem(name, prefixes=False)}: `ordspec rules` lists them")
     brokers = "every broker" if rule.brokers == "all" else ", ".join(rule.brokers)
     out = [f"{rule.code} {rule.name} ({rule.severity}; applies to {brokers})", "", rule.summary]
     for title, body in rule.sections().items():
@@ -194,7 +201,8 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     if dry_run:
         planned = [(r, _journal_state(journal_path, journal_key(target.name, base, r))) for r in requests]
         headers = credentials.headers(redacted=True)
-        out = render.plan_json(base, headers, planned) if format == "json" else render.plan_text(base, headers, planned)
+        counts = _dry_run_counts(planned, bool(target.table["dispatch"].get("deduplicates")))
+        out = render.plan_json(base, headers, planned, counts) if format == "json" else render.plan_text(base, headers, planned, counts)
         sys.stdout.write(out)
         return 0
     missing = credentials.missing()
@@ -232,6 +240,21 @@ def _rate(target, wanted: float | None) -> float | str:
     if limit is not None and wanted > limit:
         return f"rate {wanted:g}/s: {target.title} allows at most {limit} requests/s ({table['rate_source']})"
     return wanted
+
+
+def _dry_run_counts(planned, dedup: bool) -> dict:
+    """What the real run would do with each request, as Sender.send decides from the journal:
+    skip what was confirmed, hold what an earlier run lost the answer of (unless the broker
+    deduplicates), send the rest."""
+    counts = {"send": 0, "skip": 0, "hold": 0}
+    for _, state in planned:
+        if state == "confirmed":
+            counts["skip"] += 1
+        elif state in ("unknown", "sending") and not dedup:
+            counts["hold"] += 1
+        else:
+            counts["send"] += 1
+    return counts
 
 
 def _journal_state(path: str, key):
@@ -329,59 +352,3 @@ def journal_resolve(key: str, placed=None, not_placed=False, journal=None) -> in
         return _fail(f"{key!r} in {path}: {why}")
     sys.stdout.write(f"recorded: {'placed as ' + placed if placed else 'not placed'}\n")
     return 0
-
-
-def fmt(paths, check=False, stdin_filename=None) -> int:
-    """Rewrite .ord files canonically; --check changes nothing and exits 1 if a file would change."""
-    from ordspec import fmt as formatter
-    from ordspec.source import NotText, SourceFile, decode
-
-    try:
-        files = [p for p in expand(paths) if p == "-" or p.endswith(".ord")]
-    except UsageError as e:
-        return _fail(str(e))
-    changed = failed = 0
-    for path in files:
-        name = (stdin_filename or "<stdin>") if path == "-" else path
-        try:
-            data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
-            text = decode(data)
-        except OSError as e:
-            return _fail(f"{path}: {e.strerror}")
-        except NotText as e:
-            sys.stderr.write(f"{name}:{e.line}:{e.column}: error: {e}; not formatted\n")
-            failed += 1
-            continue
-        new, errors = formatter.source(SourceFile(name, text))
-        if new is not None and data.startswith(b"\xef\xbb\xbf"):
-            new = "\ufeff" + new  # the byte-order mark stays
-            text = "\ufeff" + text
-        if new is None:
-            for d in errors:
-                sys.stderr.write(f"{d.file}:{d.line}:{d.column}: error {d.code} {d.name} {d.message}; not formatted\n")
-            failed += 1
-            if path == "-" and not check:
-                sys.stdout.write(text)
-            continue
-        if path == "-":
-            if not check:
-                sys.stdout.write(new)
-            changed += new != text
-            continue
-        if new != text:
-            changed += 1
-            if check:
-                sys.stdout.write(f"would reformat {path}\n")
-            else:
-                tmp = f"{path}.tmp{os.getpid()}"
-                with open(tmp, "w", encoding="utf-8", newline="") as f:
-                    f.write(new)
-                os.replace(tmp, path)
-                sys.stdout.write(f"reformatted {path}\n")
-    if "-" not in files:
-        unchanged = len(files) - changed - failed
-        verb = "would be reformatted" if check else "reformatted"
-        sys.stdout.write(f"{changed} file{'s' if changed != 1 else ''} {verb}, {unchanged} unchanged" + (f", {failed} not formatted" if failed else "") + ".\n")
-    if failed:
-        return 1
-    return 1 if check and changed else 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ordspec.compiler import BROKERS
+from ordspec.config import rule_list
 
 
 class Opt:
@@ -52,6 +53,11 @@ CONFIG = Opt("--config", "the configuration file (default: the nearest ordspec.t
 LINT_FORMATS = ("text", "json", "sarif", "github")
 
 
+def with_choices(help: str, choices) -> str:
+    """A help line that names the choices: a metavar (FORMAT, NAME) alone would hide them."""
+    return f"{help}: {', '.join(choices[:-1])} or {choices[-1]}" if len(choices) > 1 else f"{help}: {choices[0]}"
+
+
 def jobs(text: str) -> int:
     if not text.isdigit():
         raise ValueError(f"{text!r} is not a number of processes (0: one per CPU)")
@@ -66,6 +72,8 @@ LINT = (
     AS_OF,
     Opt("--format", "output format", metavar="FORMAT", choices=LINT_FORMATS, default="text"),
     CONFIG,
+    Opt("--select", "check only these rules (names, codes or code prefixes such as OS2, comma-separated; repeatable): replaces the configuration's select", metavar="RULES", check=rule_list, multiple=True),
+    Opt("--ignore", "do not report these rules (names, codes or code prefixes, comma-separated; repeatable): added to the configuration's ignore", metavar="RULES", check=rule_list, multiple=True),
     Opt("--jobs", "check files in this many processes (0: one per CPU)", metavar="N", short="-j", check=jobs, default=1),
     Opt("--exit-zero", "exit 0 even when there are errors (usage errors still exit 2)", is_flag=True, default=False),
     Opt("--force-exclude", "apply the configured excludes, and skip YAML that is not an order file, to files named on the command line too (for pre-commit)", is_flag=True, default=False),

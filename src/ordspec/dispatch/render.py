@@ -14,7 +14,7 @@ def url(base_url: str, request) -> str:
     return base_url.rstrip("/") + request.path + query
 
 
-def plan_json(base_url: str, headers: dict, planned) -> str:
+def plan_json(base_url: str, headers: dict, planned, counts: dict | None = None) -> str:
     """planned: (request, journal state or None)."""
     rows = [
         {
@@ -28,10 +28,10 @@ def plan_json(base_url: str, headers: dict, planned) -> str:
         }
         for r, state in planned
     ]
-    return dumps({"dry_run": True, "requests": rows}) + "\n"
+    return dumps({"dry_run": True, "requests": rows, **({"summary": {"requests": len(rows), **counts}} if counts else {})}) + "\n"
 
 
-def plan_text(base_url: str, headers: dict, planned) -> str:
+def plan_text(base_url: str, headers: dict, planned, counts: dict | None = None) -> str:
     out = []
     for r, state in planned:
         note = {None: "", "confirmed": "  (already sent: would be skipped)", "unknown": "  (an earlier answer was lost)", "sending": "  (an earlier answer was lost)", "rejected": "  (refused before: would be sent again)"}.get(state, "")
@@ -42,7 +42,9 @@ def plan_text(base_url: str, headers: dict, planned) -> str:
         if r.body is not None:
             out.append("  " + dumps(r.body, indent=2).replace("\n", "\n  "))
         out.append("")
-    out.append(f"Dry run: {len(planned)} request{'s' if len(planned) != 1 else ''} planned, nothing sent.")
+    counts = counts or {"send": len(planned)}  # counts: what the real run would send, skip (confirmed before) and hold (answer lost)
+    parts = [f"{counts['send']} would be sent"] + [f"{n} {what}" for n, what in ((counts.get("skip"), "would be skipped (confirmed before)"), (counts.get("hold"), "would be held (an earlier answer was lost)")) if n]
+    out.append(f"Dry run: {len(planned)} request{'s' if len(planned) != 1 else ''}: {', '.join(parts)}; nothing sent.")
     return "\n".join(out) + "\n"
 
 

@@ -317,11 +317,12 @@ declare(
     What:
     `# ordspec: ignore[NAME]` (or a code, or several, comma-separated) at the
     end of a line silences those rules on that line only. A suppression that
-    silences nothing on its line, or names no rule, is reported.
+    silences nothing on its line is reported; one that names no rule is a
+    usage error (exit 2), with the nearest rule name.
 
     Why:
     A stale suppression would silently hide the next real problem on that
-    line; a misspelt one never worked.
+    line; a misspelt one never worked, and the file must not pass with it.
 
     Example:
     GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC   # ordspec: ignore[lot-size]
