@@ -141,3 +141,8 @@ def paper_broker(port, db):
 def fmt(paths, check, stdin_filename):
     """Rewrite .ord files canonically ('-': stdin to stdout). Comments stay; what they compile to never changes."""
     raise SystemExit(commands.fmt(list(paths), check, stdin_filename))
+
+
+from ordspec.cli.simulate import simulate  # noqa: E402  (the command lives in its own module)
+
+cli.add_command(simulate)
