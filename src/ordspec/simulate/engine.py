@@ -16,139 +16,12 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-IST = timezone(timedelta(hours=5, minutes=30))
-CLOSE = time(15, 30)
-EVENTS = ("triggered", "placed", "filled", "cancelled", "activated", "expired", "unfilled", "installment")
-DONE = ("filled", "cancelled", "expired", "unfilled")
-
-
-@dataclass(frozen=True)
-class Leg:
-    """An order's entry, target or stop-loss: what fires it, and the order it places."""
-
-    role: str  # "entry", "target" or "sl"
-    trigger: Decimal | None = None
-    direction: str | None = None  # "UP" or "DOWN" as written; None where the broker decides
-    limit: Decimal | None = None  # None: a market order
-
-
-@dataclass(frozen=True)
-class Order:
-    """A broker-neutral order: a GTT, OCO, BRACKET or one scrip of a SIP."""
-
-    kind: str
-    side: str
-    qty: int | None
-    symbol: str
-    entry: Leg | None = None
-    target: Leg | None = None
-    sl: Leg | None = None
-    validity: str = "DAY"
-    start: datetime | None = None  # armed from then on; None: from its first price
-    ref: str | None = None
-    file: str | None = None
-    line: int | None = None
-    amount: Decimal | None = None  # a SIP by value
-    frequency: str | None = None  # DAILY, WEEKLY, MONTHLY
-    installments: int | None = None
-    id: str | None = None  # the broker's order id (paper broker)
-
-    def leg(self, role: str) -> Leg | None:
-        return {"entry": self.entry, "target": self.target, "sl": self.sl}[role]
-
-
-@dataclass(frozen=True)
-class Point:
-    """One price of the path: a tick, or a point on a candle's assumed route."""
-
-    time: datetime
-    symbol: str
-    price: Decimal
-    source: str | None = None  # "prices.csv:12": the row it comes from
-    part: str | None = None  # in a candle: open, high, low, close, or level (a price passed on the way)
-
-
-@dataclass(frozen=True)
-class Candle:
-    time: datetime  # its start
-    symbol: str
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    source: str | None = None
-
-
-@dataclass
-class Event:
-    time: datetime
-    order: Order
-    event: str
-    leg: str | None
-    price: Decimal | None
-    side: str | None = None
-    qty: int | None = None
-    why: str | None = None
-    point: Point | None = None
-    ambiguous: bool = False
-
-    def as_dict(self) -> dict:
-        o = self.order
-        out = {
-            "time": self.time.isoformat(), "file": o.file, "line": o.line, "ref": o.ref, "event": self.event,
-            "leg": self.leg, "price": None if self.price is None else format(self.price, "f"),
-            "symbol": o.symbol, "kind": o.kind, "side": self.side, "qty": self.qty,
-        }
-        if o.id is not None:
-            out["id"] = o.id
-        if self.why:
-            out["why"] = self.why
-        if self.point is not None and self.point.source is not None:
-            out["prices"] = self.point.source
-        if self.point is not None and self.point.part:
-            out["candle"] = self.point.part
-        if self.ambiguous:
-            out["ambiguous"] = True
-        return out
-
-
-def close_after(t: datetime) -> datetime:
-    """The first market close (15:30 IST) at or after t."""
-    t = t.astimezone(IST)
-    close = datetime.combine(t.date(), CLOSE, IST)
-    return close if t <= close else close + timedelta(days=1)
-
-
-def year_after(t: datetime) -> datetime:
-    try:
-        return t.replace(year=t.year + 1)
-    except ValueError:  # 29 February
-        return t.replace(year=t.year + 1, day=28)
-
-
-def next_due(order: Order, start: date, after: date) -> date:
-    """The first due date of a SIP later than `after` (daily: the next day)."""
-    if order.frequency == "WEEKLY":
-        return after + timedelta(days=7 - (after - start).days % 7)
-    if order.frequency == "MONTHLY":
-        months = (after.year - start.year) * 12 + after.month - start.month
-        while True:
-            y, m = divmod(start.month - 1 + months, 12)
-            y, m = start.year + y, m + 1
-            last = (date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)).day
-            due = date(y, m, min(start.day, last))
-            if due > after:
-                return due
-            months += 1
-    return after + timedelta(days=1)
-
-
-def exit_side(side: str) -> str:
-    return "SELL" if side == "BUY" else "BUY"
+from ordspec.simulate.model import (  # noqa: F401  (the model's names, for the engine's users)
+    CLOSE, DONE, EVENTS, IST, Candle, Event, Leg, Order, Point, close_after, exit_side, next_due, year_after,
+)
 
 
 class Live:
@@ -191,6 +64,29 @@ class Live:
         self.armed_at, self.first, legs, placed, direction, self.done_count, self.due, self.tainted = saved
         self.legs, self.placed, self.direction = dict(legs), dict(placed), dict(direction)
 
+    def dump(self) -> dict:
+        """Its state as JSON data, for a book that outlives one feed of prices (the paper broker)."""
+        first = self.first
+        return {
+            "armed_at": self.armed_at.isoformat() if self.armed_at else None,
+            "first": None if first is None else {"time": first.time.isoformat(), "price": format(first.price, "f")},
+            "legs": dict(self.legs),
+            "placed": {r: [t.isoformat(), None if x is None else format(x, "f")] for r, (t, x) in self.placed.items()},
+            "direction": dict(self.direction),
+            "done": self.done_count,
+            "due": self.due.isoformat() if self.due else None,
+        }
+
+    def load(self, data: dict) -> None:
+        self.armed_at = datetime.fromisoformat(data["armed_at"]) if data.get("armed_at") else self.armed_at
+        first = data.get("first")
+        self.first = None if first is None else Point(datetime.fromisoformat(first["time"]), self.order.symbol, Decimal(first["price"]))
+        self.legs.update({r: v for r, v in data.get("legs", {}).items() if r in self.legs})  # (a leg since cancelled is left out)
+        self.placed = {r: (datetime.fromisoformat(t), None if x is None else Decimal(x)) for r, (t, x) in data.get("placed", {}).items()}
+        self.direction = dict(data.get("direction", {}))
+        self.done_count = data.get("done", 0)
+        self.due = date.fromisoformat(data["due"]) if data.get("due") else self.due
+
 
 class Engine:
     def __init__(self):
@@ -202,10 +98,18 @@ class Engine:
         self._seq = 0
         self._trial = False  # running a candle the other way: no deadlines, no notes
 
-    def add(self, order: Order, rules) -> Live:
+    def add(self, order: Order, rules, state: dict | None = None) -> Live:
+        """Arm an order under a broker's rules; `state` (Live.dump) resumes one that has moved before."""
         live = Live(order, rules, len(self.lives))
         self.lives.append(live)
         self.by_symbol.setdefault(order.symbol, []).append(live)
+        if state:
+            live.load(state)
+            if live.first is not None:  # its deadlines, as _start and _place set them
+                self._expiries(live)
+                for role, (when, limit) in live.placed.items():
+                    if live.legs.get(role) == "placed" and limit is not None and order.validity != "IOC":
+                        self._schedule(close_after(when), live, role, "unfilled")
         return live
 
     def run(self, rows) -> list[Event]:
@@ -254,18 +158,21 @@ class Engine:
     def _start(self, live: Live, p: Point) -> None:
         live.armed_at = live.armed_at or p.time
         live.first = p  # the price at placement
-        o, rules = live.order, live.rules
         for role in live.legs:
-            leg = o.leg(role)
+            leg = live.order.leg(role)
             if leg is None or leg.trigger is None:
                 continue
             live.direction[role] = self._direction(live, role, leg, p)
+        self._expiries(live)
+
+    def _expiries(self, live: Live) -> None:
+        o, rules = live.order, live.rules
         life = {"GTT": rules.gtt_life, "OCO": rules.oco_life, "BRACKET": rules.gtt_life}.get(o.kind)
-        if life is not None and life.value != "none" and any(s == "armed" for s in live.legs.values()):
+        roles = [r for r in (("target", "sl") if o.kind == "OCO" else ("entry",)) if live.legs.get(r) == "armed"]
+        if life is not None and life.value != "none" and roles:  # (a bracket's children live until one fires)
             when = year_after(live.armed_at) if life.value == "year" else close_after(live.armed_at)
-            for role, state in live.legs.items():
-                if state == "armed":
-                    self._schedule(when, live, role, "expired")
+            for role in roles:
+                self._schedule(when, live, role, "expired")
 
     def _direction(self, live: Live, role: str, leg: Leg, p: Point) -> str:
         side = live.side(role)
