@@ -209,7 +209,7 @@ class Engine:
                 limit = leg.trigger
             self._place(live, role, limit, p)
             if live.order.kind != "GTT" and role != "entry" and live.rules.oco.value == "trigger":
-                self._siblings(live, role, p.time, "the other leg fired: a two-leg trigger fires once")
+                self._siblings(live, role, p, "the other leg fired: a two-leg trigger fires once")
             return True
         if state == "placed":
             limit = live.placed[role][1]
@@ -228,7 +228,7 @@ class Engine:
                         live.direction[child] = self._direction(live, child, live.order.leg(child), p)
                         self._emit(live, "activated", child, None, p, why="its entry filled")
             else:
-                self._siblings(live, role, p.time, f"the {_name(role)} filled")
+                self._siblings(live, role, p, f"the {_name(role)} filled")
             return True
         return False
 
@@ -239,10 +239,10 @@ class Engine:
         if limit is not None and live.order.validity != "IOC":
             self._schedule(close_after(p.time), live, role, "unfilled")
 
-    def _siblings(self, live: Live, role: str, when: datetime, why: str) -> None:
+    def _siblings(self, live: Live, role: str, p: Point, why: str) -> None:
         for other in ("target", "sl"):
             if other != role and live.legs.get(other) in ("armed", "placed"):
-                self._end(live, other, "cancelled", when, None, why)
+                self._end(live, other, "cancelled", p.time, None, why, p)
 
     def _end(self, live: Live, role: str, event: str, when: datetime, price, why: str, p: Point | None = None) -> None:
         """A leg ends without a fill; a bracket entry's end leaves its children inactive."""
