@@ -82,9 +82,11 @@ def feed(store, raw: bytes):
         for module in MOVERS:
             rules = SEMANTICS[module.NAME]
             for row, orders in module.engine_orders(store):
+                kept = [store.move(module.NAME, row.id, part) for part, _ in orders]
+                if row.status != module.ARMED and None in kept:
+                    continue  # a status set by hand (set_status): the engine has no state to go on from
                 parts = []
-                for part, order in orders:
-                    kept = store.move(module.NAME, row.id, part)
+                for (part, order), kept in zip(orders, kept):
                     fresh = kept is None or kept.get("order") != repr(order)  # new, or modified since
                     parts.append((part, engine.add(order, rules, None if fresh else kept["live"])))
                 tracked.append((module, row, parts))

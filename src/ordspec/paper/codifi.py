@@ -123,6 +123,7 @@ def fault(status: int) -> dict:
 
 # -- the book moving with prices (book.py): a SIP's instalments on the dates the prices reach
 
+ARMED = "active"  # the status of an order the engine arms afresh
 STATUSES = ("active", "paused", "cancelled", "completed")  # "completed": the order book's "active, paused, or completed SIPs"
 FREQUENCIES = {"0": "DAILY", "1": "WEEKLY", "2": "MONTHLY"}  # others (3 = custom) have no documented schedule
 

@@ -114,6 +114,7 @@ def fault(status: int) -> dict:
 # ordspec's words for what its document describes: a parent EXECUTED (or EXPIRED at the close of
 # its DAY validity), a child ACTIVE once its parent executed, TRIGGERED, EXECUTED.
 
+ARMED = "CREATED"  # the status of an order the engine arms afresh
 STATUSES = ("CREATED", "EXECUTED", "EXPIRED", "CANCELLED", "ACTIVE", "TRIGGERED")
 
 

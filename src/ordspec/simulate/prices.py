@@ -18,6 +18,7 @@ CANDLE_COLUMNS = ("time", "symbol", "open", "high", "low", "close")
 OPTIONAL = ("volume",)
 MAX_FILE = 256 * 1024 * 1024
 MAX_REPORTED = 20
+BLANKS = " \t"  # only these are trimmed: any other character is read, and checked
 
 
 @dataclass
@@ -72,7 +73,7 @@ def _fields(text: str):
                 break
             end = text.find(",", j)
             end = n if end < 0 else end
-            if text[j:end].strip():
+            if text[j:end].strip(BLANKS):
                 return None, j + 1  # text after a closing quote
             out.append(("".join(value), i + 1))
         else:
@@ -86,7 +87,7 @@ def _fields(text: str):
 
 def read_time(text: str):
     """(aware datetime in IST, None) or (None, why)."""
-    word = text.strip()
+    word = text.strip(BLANKS)
     if not word or not word.isascii() or not word[:4].isdigit():
         return None, f"`{text}` is not a time: write ISO 8601, such as 2025-01-16T09:15:00 (India time) or 2025-01-16T09:15:00+05:30"
     try:
@@ -100,7 +101,7 @@ def read_price(text: str, what: str = "price"):
     """(Decimal, None) or (None, why): a plain decimal above zero."""
     from ordspec.values import decimal
 
-    word = text.strip()
+    word = text.strip(BLANKS)
     if word.startswith("-"):
         return None, f"{what} `{word}` is below zero"
     value, problem = decimal(word, what)
@@ -112,10 +113,10 @@ def read_price(text: str, what: str = "price"):
 
 
 def _header(reader: _Reader, fields, line: int):
-    names = [t.strip().lower() for t, _ in fields]
+    names = [t.strip(BLANKS).lower() for t, _ in fields]
     for (text, col), name in zip(fields, names):
         if name not in TICK_COLUMNS + CANDLE_COLUMNS + OPTIONAL:
-            reader.report(line, col, len(text), f"unknown column `{text.strip()}`", "ticks: time,symbol,price; candles: time,symbol,open,high,low,close[,volume]")
+            reader.report(line, col, len(text), f"unknown column `{text.strip(BLANKS)}`", "ticks: time,symbol,price; candles: time,symbol,open,high,low,close[,volume]")
             return None
         if names.count(name) > 1:
             reader.report(line, col, len(text), f"column `{name}` is named twice")
@@ -152,7 +153,7 @@ def read(name: str, data: bytes) -> tuple[Path | None, list]:
     rows = []
     for number, raw in enumerate(text.split("\n"), 1):
         line = raw[:-1] if raw.endswith("\r") else raw
-        if not line.strip():
+        if not line.strip(BLANKS):
             continue
         if "\x00" in line or "\r" in line:
             reader.report(number, (line.find("\x00") if "\x00" in line else line.find("\r")) + 1, 1, "a control character in a price file")
@@ -213,7 +214,7 @@ def _row(reader: _Reader, kind: str, columns: dict, fields, number: int):
         reader.report(number, col, len(text), why)
         return None
     text, col = at("symbol")
-    symbol = text.strip()
+    symbol = text.strip(BLANKS)
     if not symbol or not symbol.isascii() or not symbol.isprintable() or " " in symbol:
         reader.report(number, col, max(len(text), 1), f"`{text}` is not a symbol: symbols are ASCII words such as TCS or NIFTY25OCT24000CE")
         return None
@@ -229,7 +230,7 @@ def _row(reader: _Reader, kind: str, columns: dict, fields, number: int):
         return Point(when, symbol, prices["price"], source)
     if "volume" in columns:
         text, col = at("volume")
-        if not (text.strip().isdigit() and text.strip().isascii()):
+        if not (text.strip(BLANKS).isdigit() and text.strip(BLANKS).isascii()):
             reader.report(number, col, len(text), f"volume `{text}` is not a whole number")
             return None
     o, h, lo, c = prices["open"], prices["high"], prices["low"], prices["close"]
