@@ -326,3 +326,21 @@ def test_semantics_cover_what_each_back_end_creates():
             created = {op.split()[1] for op in compiler.get(name).table["supports"] if op.startswith("CREATE ")}
             assert set(rules.kinds) == created, name
     assert set(compiler.BROKERS) - set(semantics.BROKERS) == {"smallcase"}  # nothing to simulate: no price, no trigger
+
+
+def test_the_readme_timeline_is_what_the_command_prints(tmp_path):
+    """The README's example is a real run: the same output, and the committed plot is the one it draws."""
+    pytest.importorskip("matplotlib")
+    readme = (ROOT / "README.md").read_text()
+    command = "ordspec simulate docs/simulate/orders.ord --prices docs/simulate/prices.csv --plot docs/simulate/plot.svg"
+    block = readme.split(f"$ {command}\n", 1)[1].split("\n```", 1)[0] + "\n"
+    r = run_cli(*command.split()[1:-1], tmp_path / "plot.svg", cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode() == block
+    import re
+
+    def labels(svg: str) -> list[str]:  # (the drawing itself may differ by a matplotlib version; what it says may not)
+        return sorted(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+
+    drawn, committed = (tmp_path / "plot.svg").read_text(), (ROOT / "docs" / "simulate" / "plot.svg").read_text()
+    assert labels(drawn) == labels(committed) and "tcs-dip-0001 entry trigger 3985" in labels(drawn)

@@ -22,22 +22,32 @@ LEGS = {"entry": "#1f77b4", "target": "#2ca02c", "sl": "#d62728"}
 
 
 def _route(result, symbol):
-    """(times, prices) of one symbol's path: ticks, or each candle's open, assumed extremes and close."""
-    from ordspec.simulate.engine import Candle
+    """(times, prices, where) of one symbol's path. A candle's assumed route (open, extremes, close and
+    the trigger and limit prices passed) is spread across the candle's span; `where` places an event's
+    point at its x."""
+    from datetime import timedelta
 
-    times, prices = [], []
-    for row in result.path.rows:
-        if row.symbol != symbol:
-            continue
-        if isinstance(row, Candle):
-            first, second = (row.high, row.low) if row.high - row.open < row.open - row.low else (row.low, row.high)
-            for value in (row.open, first, second, row.close):
-                times.append(row.time)
-                prices.append(float(value))
-        else:
+    from ordspec.simulate.engine import Candle, _levels, _routes
+
+    rows = [r for r in result.path.rows if r.symbol == symbol]
+    levels = sorted({x for e in result.events if e.order.symbol == symbol for x in _levels(e.order)})
+    times, prices, where = [], [], {}
+    for i, row in enumerate(rows):
+        if not isinstance(row, Candle):
             times.append(row.time)
             prices.append(float(row.price))
-    return times, prices
+            where.setdefault((row.source, row.price, None), row.time)
+            continue
+        after = rows[i + 1].time if i + 1 < len(rows) else None
+        before = rows[i - 1].time if i else None
+        width = (after - row.time) if after else (row.time - before) if before else timedelta(minutes=1)
+        route = _routes(row, [x for x in levels if row.low <= x <= row.high])[0]
+        for k, point in enumerate(route):
+            x = row.time + width * (0.9 * k / max(len(route) - 1, 1))
+            times.append(x)
+            prices.append(float(point.price))
+            where.setdefault((point.source, point.price, point.part), x)
+    return times, prices, where
 
 
 def write(result, target: str) -> None:
@@ -54,7 +64,7 @@ def write(result, target: str) -> None:
     symbols = sorted(result.path.symbols)
     fig, axes = plt.subplots(len(symbols), 1, figsize=(9, 3.2 * len(symbols)), squeeze=False)
     for ax, symbol in zip(axes[:, 0], symbols):
-        times, prices = _route(result, symbol)
+        times, prices, where = _route(result, symbol)
         ax.plot(times, prices, color="#333333", linewidth=1.2, label=f"{symbol} path")
         orders = []
         for e in result.events:
@@ -79,9 +89,12 @@ def write(result, target: str) -> None:
             marker, colour = MARKERS[e.event]
             label = e.event if e.event not in shown else None
             shown.add(e.event)
-            ax.scatter([e.time], [float(e.price)], marker=marker, color=colour, s=46, zorder=3, label=label,
+            p = e.point
+            x = where.get((p.source, p.price, p.part), e.time) if p is not None else e.time
+            ax.scatter([x], [float(e.price)], marker=marker, color=colour, s=46, zorder=3, label=label,
                        edgecolors="black" if e.ambiguous else "none")
-        ax.set_title(f"{symbol}: {result.rules.title}", fontsize=10)
+        ambiguous = any(e.ambiguous for e in result.events if e.order.symbol == symbol)
+        ax.set_title(f"{symbol}: {result.rules.title}" + (" (black-edged: ambiguous inside a candle)" if ambiguous else ""), fontsize=10)
         ax.set_ylabel("price")
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %H:%M", tz=IST))
         ax.legend(fontsize=7, loc="best")
