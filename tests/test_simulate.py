@@ -187,8 +187,8 @@ def test_codifi_sip_by_amount_buys_whole_shares(tmp_path):
 def test_kite_direction_follows_the_last_price(tmp_path):
     """Written DOWN, but the last price (3980) is below 3985: Kite arms it UP, and says so."""
     path = ticks(("2025-10-01T09:15:00", "TCS", "3980"), ("2025-10-01T09:20:00", "TCS", "3986"))
-    r = simulate(tmp_path, "GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref kite-0001\n", path, "--broker", "kite", "--format", "json")
-    got = json.loads(r.stdout)
+    got = timeline(tmp_path, "kite-gtt-direction", "GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref kite-0001\n", path, "--broker", "kite")
+    r = simulate(tmp_path, "GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref kite-0001\n", path, "--broker", "kite")
     assert steps(got) == [("triggered", "entry", "3986"), ("placed", "entry", "3990"), ("filled", "entry", "3990")]
     assert any("UP, not the written DOWN" in a["text"] for a in got["assumptions"])
     assert "only the broker-neutral rules" in r.stderr.decode()
@@ -203,7 +203,7 @@ GAPPED = ticks(("2025-10-01T09:15:00", "NIFTY25OCT24000CE", "110"), ("2025-10-01
 
 def test_kite_two_leg_fires_once_groww_waits_for_the_fill(tmp_path):
     """The stop-loss triggers at 93 and its SELL limit 94 is not reached; then the price runs to 122."""
-    kite = json.loads(simulate(tmp_path, TWO_LEG, GAPPED, "--broker", "kite", "--format", "json").stdout)
+    kite = timeline(tmp_path, "kite-two-leg-fires-once", TWO_LEG, GAPPED, "--broker", "kite")
     assert steps(kite) == [("triggered", "sl", "93"), ("placed", "sl", "94"), ("cancelled", "target", None), ("filled", "sl", "94")]
     groww = json.loads(simulate(tmp_path, "broker groww\n" + TWO_LEG, GAPPED, "--format", "json").stdout)
     assert steps(groww) == [("triggered", "sl", "93"), ("placed", "sl", "94"), ("filled", "sl", "94"), ("cancelled", "target", None)]
