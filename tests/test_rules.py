@@ -1189,12 +1189,13 @@ def test_offered_elsewhere_flags_are_right():
 
 
 DISPATCH_RULES = {r.name for r in registry.all_rules() if r.scope == "dispatch"}  # need credentials: tested below
+PRICE_RULES = {"price-data", "no-prices"}  # read by `ordspec simulate` from --prices: tests/test_simulate_prices.py
 
 
 def test_every_registered_rule_has_cases():
     registered = {r.name for r in registry.all_rules()}
     assert "internal-error" in registered
-    assert set(CASES) == registered - {"internal-error"} - DISPATCH_RULES
+    assert set(CASES) == registered - {"internal-error"} - DISPATCH_RULES - PRICE_RULES
     assert all(CASES[name] for name in CASES)
 
 
@@ -1272,7 +1273,7 @@ SECTIONS = ("What", "Why", "Example", "Source")
 STATEMENT_WORDS = {
     "gtt", "oco", "bracket", "sip", "smallcase", "modify", "cancel", "get", "list", "pause", "resume", "default", "broker",
 }
-EXAMPLE_IS_PROSE = {"encoding", "hidden-text", "unsafe-yaml", "instrument-data", "internal-error"}  # covered by the table instead
+EXAMPLE_IS_PROSE = {"encoding", "hidden-text", "unsafe-yaml", "instrument-data", "internal-error", "price-data", "no-prices"}  # covered by the table instead
 EXAMPLE_CANNOT_FIRE: dict[str, str] = {}
 PLACEHOLDER = re.compile(r"\.\.\.(\d+) characters\.\.\.")  # docs write "...300 characters..." for readability
 

@@ -143,3 +143,8 @@ def fmt(paths, check, stdin_filename):
     from ordspec.cli.fmt import fmt as run
 
     raise SystemExit(run(list(paths), check, stdin_filename))
+
+
+from ordspec.cli.simulate import simulate  # noqa: E402  (the command lives in its own module)
+
+cli.add_command(simulate)

@@ -119,3 +119,60 @@ ROUTES = [
 def fault(status: int) -> dict:
     """The body of an injected failure, in this broker's envelope."""
     return {"status": "Not_Ok", "message": "injected fault", "result": None}
+
+
+# -- the book moving with prices (book.py): a SIP's instalments on the dates the prices reach
+
+ARMED = "active"  # the status of an order the engine arms afresh
+STATUSES = ("active", "paused", "cancelled", "completed")  # "completed": the order book's "active, paused, or completed SIPs"
+FREQUENCIES = {"0": "DAILY", "1": "WEEKLY", "2": "MONTHLY"}  # others (3 = custom) have no documented schedule
+
+
+def _date(text: str):
+    from datetime import date
+
+    compact = text.replace("-", "")
+    return date(int(compact[4:]), int(compact[2:4]), int(compact[:2]))
+
+
+def engine_orders(store):
+    """(row, [(scrip index, engine Order)]) for every active SIP with a documented frequency; one order per scrip."""
+    from datetime import datetime, time
+    from decimal import Decimal
+
+    from ordspec.paper import IST
+    from ordspec.simulate.engine import Order
+
+    for row in store.all(NAME):
+        d = row.data
+        frequency = FREQUENCIES.get(str(d["frequency"]))
+        if row.status != "active" or frequency is None:
+            continue
+        start = datetime.combine(_date(d["startDate"]), time(0), IST)
+        orders = []
+        for i, s in enumerate(d["scrips"]):
+            qty, amount = (None, Decimal(str(s["price"]))) if "price" in s else (int(s["qty"]), None)
+            orders.append((str(i), Order("SIP", "BUY", qty, s["tradingSymbol"], amount=amount, frequency=frequency,
+                                         installments=int(d["endPeriod"]), start=start, id=row.id)))
+        yield row, orders
+
+
+def aliases(store) -> dict:
+    """Prices may name a scrip by its token too."""
+    return {s["token"]: s["tradingSymbol"] for row in store.all(NAME) for s in row.data["scrips"] if s.get("token")}
+
+
+def moved(store, row, lives, events) -> None:
+    from ordspec.paper import IST
+
+    made = [e for e in events if e.event == "installment"]
+    data = dict(row.data)
+    if made:
+        last = max(e.time for e in made).astimezone(IST)
+        data["prevExecDate"] = f"{last:%d%m%Y}"
+    data["period"] = str(max(live.done_count for live in lives))
+    due = min((live.due for live in lives if not live.done and live.due), default=None)
+    if due is not None:
+        data["dueDate"] = data["execDate"] = f"{due:%d-%m-%Y}"
+    status = "completed" if all(live.done for live in lives) else row.status
+    store.update(row, status=status, data=data)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ordspec.paper import invalid, now
-from ordspec.rules.requests import months_later
 
 NAME = "groww"
 
@@ -118,7 +117,7 @@ def listing(store, params, query, body):
         return _fail(400, "GA001", "bad request: times are YYYY-MM-DDThh:mm:ss, without a zone")
     if end < start:
         return _fail(400, "GA001", "bad request: end_date_time must not be before start_date_time")
-    if end > months_later(start, 1):
+    if end > _month_after(start):
         return _fail(400, "GA001", "bad request: the date range must not exceed one month")
     kind = query.get("smart_order_type", "OCO")
     wanted = query.get("status", "ACTIVE")
@@ -133,6 +132,17 @@ def listing(store, params, query, body):
     return 200, {"status": "SUCCESS", "payload": {"orders": found[page * size : (page + 1) * size]}}
 
 
+def _month_after(t: datetime) -> datetime:
+    """The same time a calendar month later, on the month's last day when it is shorter (31 Jan -> 28/29 Feb).
+
+    The paper broker's own reading of Groww's 'must not exceed one month', written apart from the
+    list-window rule that it is there to check.
+    """
+    year, month = (t.year + 1, 1) if t.month == 12 else (t.year, t.month + 1)
+    last = (datetime(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return t.replace(year=year, month=month, day=min(t.day, last))
+
+
 ROUTES = [
     ("POST", "/v1/order-advance/create", create),
     ("PUT", r"/v1/order-advance/modify/(?P<id>[^/]+)", modify),
@@ -145,3 +155,65 @@ ROUTES = [
 def fault(status: int) -> dict:
     """The body of an injected failure, in this broker's envelope."""
     return {"status": "FAILURE", "error": {"code": "GA003" if status >= 500 else "GA001", "message": "unable to serve (injected fault)"}}
+
+
+# -- the book moving with prices (book.py): the engine's view of a smart order, and its statuses
+
+ARMED = "ACTIVE"  # the status of an order the engine arms afresh
+STATUSES = ("ACTIVE", "TRIGGERED", "COMPLETED", "CANCELLED")  # as the SDK's list filter names them
+
+
+def _price(value):
+    from decimal import Decimal
+
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def engine_orders(store):
+    """(row, [(part, engine Order)]) for every smart order still ACTIVE or TRIGGERED."""
+    from ordspec.paper import IST
+    from ordspec.simulate.engine import Leg, Order
+
+    for row in store.all(NAME):
+        if row.status not in ("ACTIVE", "TRIGGERED"):
+            continue
+        d = row.data
+        common = dict(ref=row.ref, id=row.id, validity=d.get("duration", "DAY"), start=datetime.fromisoformat(d["created_at"]).replace(tzinfo=IST))
+        if row.kind == "GTT":
+            o = d["order"]
+            entry = Leg("entry", _price(d["trigger_price"]), d["trigger_direction"], _price(o.get("price")))
+            order = Order("GTT", o["transaction_type"], d["quantity"], d["trading_symbol"], entry=entry, **common)
+        else:
+            t, s = d["target"], d["stop_loss"]
+            order = Order(
+                "OCO", d["transaction_type"], d["quantity"], d["trading_symbol"],
+                target=Leg("target", _price(t["trigger_price"]), None, _price(t.get("price"))),
+                sl=Leg("sl", _price(s["trigger_price"]), None, _price(s.get("price"))), **common,
+            )
+        yield row, [("", order)]
+
+
+def moved(store, row, lives, events) -> None:
+    """Groww's words for where the engine left the order: ACTIVE, TRIGGERED, COMPLETED or CANCELLED."""
+    legs = lives[0].legs.values()
+    status = (
+        "COMPLETED" if "filled" in legs else "TRIGGERED" if "placed" in legs else "ACTIVE" if "armed" in legs else "CANCELLED"
+    )
+    data = dict(row.data)
+    stamp = _stamp(max(e.time for e in events)) if events else data["updated_at"]
+    triggered = [e for e in events if e.event == "triggered"]
+    if triggered and not data.get("triggered_at"):
+        data["triggered_at"] = _stamp(triggered[0].time)
+    said = [e for e in events if e.event in ("filled", "cancelled", "expired", "unfilled")] or events[-1:]
+    if said:
+        name = {"entry": "order", "sl": "stop_loss", "target": "target"}
+        data["remark"] = "; ".join(f"{name.get(e.leg, 'order')} {e.event}" + (f": {e.why}" if e.why and e.event != "cancelled" else "") for e in said)
+    data.update(status=status, updated_at=stamp, is_cancellation_allowed=status == "ACTIVE", is_modification_allowed=status == "ACTIVE")
+    store.update(row, status=status, data=data)
+
+
+def _stamp(t) -> str:
+    """Groww's times: ISO 8601 in India time, without an offset (as created_at)."""
+    from ordspec.paper import IST
+
+    return t.astimezone(IST).replace(tzinfo=None).isoformat()

@@ -108,3 +108,68 @@ ROUTES = [
 def fault(status: int) -> dict:
     """The body of an injected failure, in this broker's envelope."""
     return {"status": "error", "error_type": "ServiceUnavailableException" if status >= 500 else "InputException", "message": "injected fault"}
+
+
+# -- the book moving with prices (book.py). INDstocks names CREATED and CANCELLED; the rest are
+# ordspec's words for what its document describes: a parent EXECUTED (or EXPIRED at the close of
+# its DAY validity), a child ACTIVE once its parent executed, TRIGGERED, EXECUTED.
+
+ARMED = "CREATED"  # the status of an order the engine arms afresh
+STATUSES = ("CREATED", "EXECUTED", "EXPIRED", "CANCELLED", "ACTIVE", "TRIGGERED")
+
+
+def _price(body: dict, name: str):
+    return Decimal(str(body[name])) if body.get(name) is not None else None
+
+
+def engine_orders(store):
+    """(parent row, [("", engine Order)]) for every parent still pending, or executed with a child still alive.
+
+    A parent is a BRACKET in the engine: its entry (LIMIT, MARKET or TRIGGER) and the child's legs.
+    Prices are fed by security_id. A cancelled child is left out: its legs never act.
+    """
+    from datetime import datetime
+
+    from ordspec.paper import IST
+    from ordspec.simulate.engine import Leg, Order
+
+    rows = store.all(NAME)
+    children = {r.data.get("parent"): r for r in rows if r.kind == "CHILD"}
+    for row in rows:
+        child = children.get(row.id)
+        if row.kind == "CHILD" or row.status not in ("CREATED", "EXECUTED"):
+            continue
+        if row.status == "EXECUTED" and (child is None or child.status not in ("ACTIVE", "TRIGGERED")):
+            continue
+        d = row.data
+        limit = _price(d, "limit_price") if d["order_type"] == "LIMIT" else _price(d, "trigger_limit_price")
+        entry = Leg("entry", _price(d, "trigger_price") if d["order_type"] == "TRIGGER" else None, None, limit)
+        legs = {}
+        if child is not None and child.status != "CANCELLED":
+            c = child.data
+            if c.get("tgt_trigger_price") is not None:
+                legs["target"] = Leg("target", _price(c, "tgt_trigger_price"), None, _price(c, "tgt_limit_price"))
+            if c.get("sl_trigger_price") is not None:
+                legs["sl"] = Leg("sl", _price(c, "sl_trigger_price"), None, _price(c, "sl_limit_price"))
+        start = datetime.fromtimestamp(row.created, IST).replace(microsecond=0)
+        yield row, [("", Order("BRACKET", d["txn_type"], d["qty"], d["security_id"], entry=entry, validity=d.get("validity", "DAY"), start=start, id=row.id, **legs))]
+
+
+def moved(store, row, lives, events) -> None:
+    legs = lives[0].legs
+    entry = legs["entry"]
+    status = {"filled": "EXECUTED", "expired": "EXPIRED", "unfilled": "EXPIRED"}.get(entry, row.status)
+    if status != row.status:
+        store.update(row, status=status)
+    child = next((r for r in store.all(NAME) if r.kind == "CHILD" and r.data.get("parent") == row.id), None)
+    if child is None or child.status == "CANCELLED":
+        return
+    states = [legs[r] for r in ("target", "sl") if r in legs]
+    if "filled" in states:
+        executed = next(r for r in ("target", "sl") if legs.get(r) == "filled")
+        store.update(child, status="EXECUTED", data={**child.data, "executed_leg": {"sl": "stop_loss", "target": "target"}[executed]})
+    elif "placed" in states:
+        store.update(child, status="TRIGGERED")
+    elif "armed" in states:
+        store.update(child, status="ACTIVE")
+    # a parent that never executed leaves its child as it is: "the linked child order remains inactive"

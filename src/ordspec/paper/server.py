@@ -14,6 +14,8 @@ overlap, so one server is all four. Faults and a state dump are under /_paper/:
                             "retry_after": 1, "times": 2}, ...]
     DELETE /_paper/faults
     GET /_paper/orders
+    POST /_paper/prices            [{"symbol", "price", "time"?}, ...]: the book moves (book.py)
+    POST /_paper/orders/{id}       {"status": ...}: set an order's status
 """
 
 from __future__ import annotations
@@ -166,6 +168,14 @@ class Handler(BaseHTTPRequestHandler):
                 for o in paper.store.all()
             ]
             return self.reply(200, {"orders": rows})
+        if path == "/_paper/prices" and method == "POST":  # the book moves (book.py)
+            from ordspec.paper import book
+
+            return self.reply(*book.feed(paper.store, raw))
+        if path.startswith("/_paper/orders/") and method == "POST":
+            from ordspec.paper import book
+
+            return self.reply(*book.set_status(paper.store, path[len("/_paper/orders/"):], raw))
         self.reply(404, {"error": f"no such control endpoint: {method} {path}"})
 
 

@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS orders (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS orders_ref ON orders (broker, ref) WHERE ref IS NOT NULL;
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS moves (broker TEXT NOT NULL, id TEXT NOT NULL, part TEXT NOT NULL, state TEXT NOT NULL,
+                                  PRIMARY KEY (broker, id, part));
 """
 
 
@@ -88,4 +90,27 @@ class Store:
         query = "SELECT broker, id, ref, kind, segment, status, data, modifications, created, updated FROM orders"
         with self.lock:
             rows = self.db.execute(query + (" WHERE broker = ?" if broker else "") + " ORDER BY created", (broker,) if broker else ()).fetchall()
+        return [Order(r) for r in rows]
+
+    # -- the engine's state of an order that prices have moved (book.py); `part` tells a SIP's scrips apart
+
+    def move(self, broker: str, id: str, part: str) -> dict | None:
+        with self.lock:
+            row = self.db.execute("SELECT state FROM moves WHERE broker = ? AND id = ? AND part = ?", (broker, id, part)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_move(self, broker: str, id: str, part: str, state: dict) -> None:
+        with self.lock:
+            self.db.execute("INSERT OR REPLACE INTO moves (broker, id, part, state) VALUES (?, ?, ?, ?)", (broker, id, part, json.dumps(state)))
+
+    def forget_moves(self, broker: str, id: str) -> None:
+        with self.lock:
+            self.db.execute("DELETE FROM moves WHERE broker = ? AND id = ?", (broker, id))
+
+    def find(self, id: str) -> list[Order]:
+        """Every broker's order with this id."""
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT broker, id, ref, kind, segment, status, data, modifications, created, updated FROM orders WHERE id = ?", (id,)
+            ).fetchall()
         return [Order(r) for r in rows]

@@ -104,7 +104,7 @@ def _load() -> None:
     if not _loaded:
         _loaded = True
         # Each module registers its rules when imported.
-        from ordspec.rules import broker, contract, order, reading, requests  # noqa: F401
+        from ordspec.rules import broker, contract, order, prices, reading, requests  # noqa: F401
 
 
 def get(name_or_code: str) -> Rule:
