@@ -1,6 +1,6 @@
 """Suppression comments: `# ordspec: ignore[lot-size]` (or a code, or several) at the end of a line
 silences those rules on that line only. A suppression that silences nothing is itself reported, and
-so is one of a rule that cannot be suppressed (registry.FIXED: the statement would be incomplete)."""
+so is one of a rule that cannot be suppressed (registry.FIXED: its docs say why)."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def apply(diagnostics: list, sources: dict) -> list:
                 try:
                     rule = get(name)
                     if rule.name in FIXED:
-                        message = f"`{name}` cannot be suppressed: without it the statement is incomplete"
+                        message = f"`{name}` cannot be suppressed: {rule.unsuppressible()}"
                     else:
                         message = f"`{name}` is suppressed here but reports nothing on this line"
                 except KeyError:
