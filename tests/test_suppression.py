@@ -315,3 +315,49 @@ def test_a_rule_that_cannot_be_suppressed_cannot_be_ignored_by_the_configuration
     for name in registry.FIXED:
         assert settings.wants(registry.get(name).code, name)
     assert not settings.wants("OS306", "list-window")
+
+
+# -- the issue's examples, through the installed command
+
+
+ISSUE = [
+    # (line, the rule suppressed): each used to lint clean and then compile a wrong request or fail with OS999
+    ("MODIFY OCO oco_a12bc3 segment FNO target 122 limit 123", "not-modifiable"),
+    ("GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref my_ref_1", "reference-id"),
+    ("LIST GTT segment CASH page 0 size 100", "page-range"),
+    ("GTT BUY 10 TCS trigger 3985.005 down limit 3990 product CNC", "price-precision"),
+    ("OCO SELL 10 TCS target 4200 sl 3900 product CNC", "unsupported"),
+]
+
+
+@pytest.mark.parametrize("line, rule", ISSUE, ids=[rule for _, rule in ISSUE])
+def test_lint_refuses_what_compile_could_not_send_as_written(tmp_path, line, rule):
+    from tests.conftest import run_cli
+
+    orders = tmp_path / "o.ord"
+    orders.write_text(f"broker groww\n{line}  # ordspec: ignore[{rule}]\n")
+    linted = run_cli("lint", orders, "--as-of", "2025-10-01")
+    assert linted.returncode == 1, linted
+    text = linted.stdout.decode()
+    assert f"`{rule}` cannot be suppressed: " in text and f"{registry.get(rule).code} {rule}" in text, text
+    built = run_cli("compile", orders, "--as-of", "2025-10-01")
+    assert built.returncode == 1 and built.stdout == b"", built
+    assert b"internal-error" not in built.stderr and b"Traceback" not in built.stderr, built
+
+
+def test_the_cash_oco_escape_hatch_compiles_a_valid_groww_body(tmp_path):
+    from tests.conftest import run_cli
+
+    orders = tmp_path / "o.ord"
+    orders.write_text("broker groww\nOCO SELL 10 TCS target 4200 sl 3900 product MIS  # ordspec: ignore[documents-disagree]\n")
+    assert run_cli("lint", orders).returncode == 0
+    built = run_cli("compile", orders)
+    assert built.returncode == 0, built
+    [request] = json.loads(built.stdout)
+    body = request["body"]
+    assert (body["segment"], body["product_type"], body["trading_symbol"], body["quantity"]) == ("CASH", "MIS", "TCS", 10)
+    assert body["target"]["trigger_price"] == "4200.00" and body["stop_loss"]["trigger_price"] == "3900.00"
+    jsonschema.validate(body, schema("groww/create-oco.schema.json"))
+    # the schema holds CASH OCO to MIS, as both of Groww's pages do
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**body, "product_type": "NRML"}, schema("groww/create-oco.schema.json"))
