@@ -224,6 +224,8 @@ ANSWERS = {
     "json-list-201": ({"status": 201, "body": [1, 2, 3]}, 0),
     "error-envelope-200": ({"status": 200, "body": {"status": "FAILURE", "error": {"code": "GA001", "message": "bad"}}}, 1),
     "payload-of-another-shape": ({"status": 201, "body": {"status": "SUCCESS", "payload": {"smart_order_id": {"x": [1]}}}}, 0),
+    "success-without-an-id": ({"status": 201, "body": {"status": "SUCCESS", "payload": {}}}, 0),
+    "undecodable-gzip": ({"status": 201, "raw": "not gzip", "headers": {"Content-Encoding": "gzip"}}, 0),
     "huge": ({"status": 201, "raw": "x" * 65536, "repeat": 160}, 0),  # 10 MiB
     "deep": ({"status": 201, "raw": "[" * 5000 + "]" * 5000}, 0),
 }
@@ -256,3 +258,17 @@ def test_an_unreadable_answer_at_a_broker_that_does_not_deduplicate_is_unknown(t
     assert "Traceback" not in r.err, r
     assert r.code == 1 and "UNKNOWN" in r.out and "journal resolve" in r.out, r
     assert paper.count("POST", "/smart/order") == 1  # never sent twice
+
+
+def test_an_order_under_the_ref_that_ordspec_cannot_compare_is_unknown_not_confirmed(tmp_path, paper):
+    minimal = {"smart_order_id": "gtt_aaaaaa", "reference_id": "shared-0001", "smart_order_type": "GTT", "status": "ACTIVE"}
+    paper.faults(
+        {"method": "POST", "path": GROWW_CREATE, "status": 400, "body": {"status": "FAILURE", "error": {"code": "GA007", "message": "duplicate order reference id"}}},
+        {"method": "GET", "path": "/v1/order-advance/list", "status": 200, "body": {"status": "SUCCESS", "payload": {"orders": [minimal]}}},
+        {"method": "GET", "path": "/v1/order-advance/status/", "status": 200, "body": {"status": "SUCCESS", "payload": minimal}},
+    )
+    r = dispatch(groww_file(tmp_path, GTT + " ref shared-0001"), paper.url, tmp_path / "j.sqlite", "--format", "json")
+    assert r.code == 1, r
+    [x] = r.json()["results"]
+    assert x["state"] == "unknown" and "gtt_aaaaaa" in x["message"] and "cannot compare" in x["message"], x
+    assert paper.count("GET", "/v1/order-advance/status/CASH/GTT/internal/gtt_aaaaaa") == 1  # it asked for the whole order

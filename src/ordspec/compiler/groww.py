@@ -148,7 +148,7 @@ def requirements(stmt, ctx):
 
 def outcome(request, answer):
     """Groww: {"status": "SUCCESS", "payload": ...} or {"status": "FAILURE", "error": {"code", "message"}}."""
-    from ordspec.dispatch.outcome import CONFIRMED, DUPLICATE, REJECTED, UNKNOWN, Outcome, common, server_error
+    from ordspec.dispatch.outcome import CONFIRMED, DUPLICATE, REJECTED, Outcome, common, server_error
 
     found = common(answer)
     if found is not None:

@@ -122,9 +122,10 @@ def documents_disagree(stmt, ctx):
     # error: Groww's documents disagree on OCO in CASH
 
     Source:
-    groww-smart-orders-rest.txt (the note under Smart Orders; Create OCO,
-    product_type); groww-smart-orders-python-sdk.txt (Create OCO:
-    "Important: OCO orders are meant to exit an existing position").
+    Groww Trade API, Smart Orders (https://groww.in/trade-api/docs/curl/smart-orders:
+    the note under Smart Orders; Create OCO, product_type); Groww Python
+    SDK, Smart Orders (https://groww.in/trade-api/docs/python-sdk: Create
+    OCO, "Important: OCO orders are meant to exit an existing position").
     """
     segment = stmt.segment
     if segment is None or not ctx.offered(stmt):

@@ -358,7 +358,10 @@ declare(
 
     Why:
     A stale suppression would silently hide the next real problem on that
-    line; a misspelt one never worked.
+    line; a misspelt one never worked. A suppression comment cannot silence
+    this rule itself (it would hide its own mistake); the configuration's
+    `ignore` can. One that names a rule that cannot be suppressed says why,
+    in that rule's words.
 
     Example:
     GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC   # ordspec: ignore[lot-size]
