@@ -44,6 +44,7 @@ CLEAN = "GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC"
 TICK = "GTT BUY 10 TCS trigger 3985.03 down limit 3990 product CNC"  # tick-size at 1:24-31
 BAD_PRODUCT = "GTT BUY 10 TCS trigger 3985 down limit 3990 product XYZ"  # bad-value at 1:53-56
 INDEX = "OCO SELL 50 NIFTY target 120.5 sl 95 product MIS"  # index-symbol at 1:13-18
+SEGMENT = "GTT BUY 10 TCS trigger 3985 down limit 3990 segment FNO"  # segment-mismatch at 1:52-55 (a rule that can be deselected)
 NO_PRODUCT = "OCO SELL 75 NIFTY25OCT24000CE target 120.5 sl 95"  # Groww: missing-field product
 
 
@@ -564,7 +565,7 @@ def test_unused_suppressions_are_reported(tmp_path):
     got = [(d.line, d.column, d.severity, d.name, d.message) for d in lint_text(text + "\n")]
     assert got == [
         (1, len(CLEAN) + 21, "warning", "unused-suppression", "`tick-size` is suppressed here but reports nothing on this line"),
-        (2, len(TICK) + 32, "warning", "unused-suppression", "`OS999` cannot be suppressed: without it the statement is incomplete"),
+        (2, len(TICK) + 32, "warning", "unused-suppression", "`OS999` cannot be suppressed: the statement was not checked, so nothing of it may be sent"),
     ]
 
 
@@ -624,19 +625,19 @@ def test_config_is_found_walking_up_from_the_current_directory(tmp_path):
 
 def test_ordspec_toml_wins_over_pyproject_in_the_same_directory(tmp_path):
     repo = make_repo(tmp_path)
-    write(repo / "o.ord", f"{TICK}\n{INDEX}\n")
+    write(repo / "o.ord", f"{TICK}\n{SEGMENT}\n")
     write(repo / "pyproject.toml", '[project]\nname = "x"\n\n[tool.ordspec]\nselect = ["tick-size"]\n')
     assert [d["name"] for d in lint_json("o.ord", cwd=repo)] == ["tick-size"]
-    write(repo / "ordspec.toml", 'select = ["index-symbol"]\n')
-    assert [d["name"] for d in lint_json("o.ord", cwd=repo)] == ["index-symbol"]
+    write(repo / "ordspec.toml", 'select = ["segment-mismatch"]\n')
+    assert [d["name"] for d in lint_json("o.ord", cwd=repo)] == ["segment-mismatch"]
 
 
 def test_pyproject_without_a_tool_ordspec_table_is_skipped(tmp_path):
     repo = make_repo(tmp_path)
-    write(repo / "ordspec.toml", 'select = ["index-symbol"]\n')
+    write(repo / "ordspec.toml", 'select = ["segment-mismatch"]\n')
     write(repo / "sub" / "pyproject.toml", '[project]\nname = "x"\n\n[tool.ruff]\nline-length = 100\n')
-    write(repo / "sub" / "o.ord", f"{TICK}\n{INDEX}\n")
-    assert [d["name"] for d in lint_json("o.ord", cwd=repo / "sub")] == ["index-symbol"]
+    write(repo / "sub" / "o.ord", f"{TICK}\n{SEGMENT}\n")
+    assert [d["name"] for d in lint_json("o.ord", cwd=repo / "sub")] == ["segment-mismatch"]
     # and a nearer one with the table wins over the farther ordspec.toml
     write(repo / "sub" / "pyproject.toml", '[project]\nname = "x"\n\n[tool.ordspec]\nselect = ["tick-size"]\n')
     assert [d["name"] for d in lint_json("o.ord", cwd=repo / "sub")] == ["tick-size"]
@@ -644,10 +645,10 @@ def test_pyproject_without_a_tool_ordspec_table_is_skipped(tmp_path):
 
 def test_pyproject_that_only_mentions_tool_ordspec_in_a_comment_is_skipped(tmp_path):
     repo = make_repo(tmp_path)
-    write(repo / "ordspec.toml", 'select = ["index-symbol"]\n')
+    write(repo / "ordspec.toml", 'select = ["segment-mismatch"]\n')
     write(repo / "sub" / "pyproject.toml", '[project]\nname = "x"\n# ordspec settings would go in [tool.ordspec]\n')
-    write(repo / "sub" / "o.ord", f"{TICK}\n{INDEX}\n")
-    assert [d["name"] for d in lint_json("o.ord", cwd=repo / "sub")] == ["index-symbol"]
+    write(repo / "sub" / "o.ord", f"{TICK}\n{SEGMENT}\n")
+    assert [d["name"] for d in lint_json("o.ord", cwd=repo / "sub")] == ["segment-mismatch"]
 
 
 def test_pyproject_with_tool_ordspec_as_an_inline_table_is_found(tmp_path):
@@ -718,17 +719,17 @@ def test_config_defaults_are_not_written_into_files_by_fmt(tmp_path):
         # (bad-value is always reported: it cannot be deselected)
         ('select = ["bad-value"]', ["bad-value"]),
         ('select = ["OS005"]', ["bad-value"]),
-        ('select = ["OS2"]', ["bad-value", "index-symbol", "tick-size"]),
-        ('select = ["os20"]', ["bad-value", "index-symbol", "tick-size"]),
-        ('ignore = ["tick-size", "OS005"]', ["bad-value", "index-symbol"]),
+        ('select = ["OS2"]', ["bad-value", "segment-mismatch", "tick-size"]),
+        ('select = ["os20"]', ["bad-value", "segment-mismatch", "tick-size"]),
+        ('ignore = ["tick-size", "OS005"]', ["bad-value", "segment-mismatch"]),
         ('ignore = ["OS2"]', ["bad-value"]),
-        ('select = ["OS2"]\nignore = ["OS202"]', ["bad-value", "index-symbol"]),
+        ('select = ["OS2"]\nignore = ["OS202"]', ["bad-value", "segment-mismatch"]),
     ],
 )
 def test_select_and_ignore_by_name_code_and_prefix(tmp_path, setting, expected):
     repo = make_repo(tmp_path)
     write(repo / "ordspec.toml", setting + "\n")
-    write(repo / "o.ord", f"{TICK}\n{BAD_PRODUCT}\n{INDEX}\n")
+    write(repo / "o.ord", f"{TICK}\n{BAD_PRODUCT}\n{SEGMENT}\n")
     assert sorted(d["name"] for d in lint_json("o.ord", cwd=repo)) == expected
 
 
@@ -743,10 +744,10 @@ def test_per_path_overrides(tmp_path):
         'broker = "groww"\n'
         "[[overrides]]\n"
         'paths = ["strict/*.ord"]\n'
-        'select = ["index-symbol"]\n'
+        'select = ["segment-mismatch"]\n'
         'defaults = { product = "MIS" }\n',
     )
-    body = f"{TICK}\n{BAD_PRODUCT}\n{NO_PRODUCT}\n{INDEX.replace(' product MIS', '')}\n"
+    body = f"{TICK}\n{BAD_PRODUCT}\n{NO_PRODUCT}\n{SEGMENT}\n"
     for d in ("legacy", "new", "strict"):
         write(repo / d / "o.ord", body)
     got = {(d["file"], d["line"], d["name"]) for d in lint_json(".", cwd=repo)}
@@ -757,13 +758,13 @@ def test_per_path_overrides(tmp_path):
         ("./strict/o.ord", 2, "bad-value"),
         # legacy: tick-size ignored, Groww's rules on
         ("./legacy/o.ord", 3, "missing-field"),
-        ("./legacy/o.ord", 4, "index-symbol"),
+        ("./legacy/o.ord", 4, "segment-mismatch"),
         ("./legacy/o.ord", 4, "missing-field"),
         # new: the top level only
         ("./new/o.ord", 1, "tick-size"),
-        ("./new/o.ord", 4, "index-symbol"),
-        # strict: only index-symbol
-        ("./strict/o.ord", 4, "index-symbol"),
+        ("./new/o.ord", 4, "segment-mismatch"),
+        # strict: only segment-mismatch
+        ("./strict/o.ord", 4, "segment-mismatch"),
     }
 
 

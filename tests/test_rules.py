@@ -412,8 +412,25 @@ CASES: dict[str, list[Case]] = {
             broker="groww",
             instruments=([NO_SEGMENT_ROW], [NO_SEGMENT_ROW]),
         ),
+        # INDstocks, Modify Smart Order: trigger_price "Required when modifying a TRIGGER order" (a GTT is one)
+        Case(
+            "indstocks-modify-trigger-order",
+            "MODIFY GTT EQ-456 segment CASH qty 10 trigger 1530",
+            "MODIFY GTT EQ-456 segment CASH qty 10",
+            (1, 8),
+            broker="indstocks",
+        ),
+        # Place Smart Order: trigger_price "Required if order_type is TRIGGER"
+        Y(
+            "yaml-trigger-entry",
+            "orders:\n  - {kind: BRACKET, side: BUY, qty: 75, symbol: NIFTY25OCT24000CE, order_type: TRIGGER, trigger: 38.5, product: NRML}\n",
+            "orders:\n  - {kind: BRACKET, side: BUY, qty: 75, symbol: NIFTY25OCT24000CE, order_type: TRIGGER, product: NRML}\n",
+            (2, 80),
+            offered_elsewhere=True,
+        ),
     ],
     "not-positive": [
+        Case("zero-position", OCO + " position 75", OCO + " position 0", (1, 59)),
         Case("qty", GTT, GTT.replace("BUY 10", "BUY 0"), (1, 9)),
         Case("trigger", GTT, GTT.replace("3985", "0"), (1, 24)),
         Case("negative-trigger", GTT, GTT.replace("3985", "-3985"), (1, 24)),
@@ -452,6 +469,13 @@ CASES: dict[str, list[Case]] = {
         Y("yaml-gtt-limit", YAML_GTT + "}\n", YAML_GTT.replace(", limit: 3990", ", order_type: LIMIT") + "}\n", (2, 94)),
     ],
     "unexpected-price": [
+        Y(
+            "yaml-limit-entry-trigger",
+            "orders:\n  - {kind: BRACKET, side: BUY, qty: 75, symbol: NIFTY25OCT24000CE, order_type: LIMIT, limit: 37, product: NRML}\n",
+            "orders:\n  - {kind: BRACKET, side: BUY, qty: 75, symbol: NIFTY25OCT24000CE, order_type: LIMIT, limit: 37, trigger: 36, product: NRML}\n",
+            (2, 107),
+            offered_elsewhere=True,
+        ),
         Case(
             "market-limit",
             "GTT SELL 10 TCS trigger 4100 up market product CNC",
@@ -556,7 +580,6 @@ CASES: dict[str, list[Case]] = {
             OCO.replace("SELL 75", "SELL 150") + " position 75",
             (1, 10),
         ),
-        Case("zero-position", OCO + " position 75", OCO + " position 0", (1, 59)),
         Case("short-position", OCO_BUY + " position -150", OCO_BUY.replace("BUY 75", "BUY 150") + " position -75", (1, 9)),
     ],
     "oco-direction": [
@@ -752,7 +775,13 @@ CASES: dict[str, list[Case]] = {
         Case("groww-sip", GTT, SIP, (1, 1), broker="groww"),
         Case("groww-action", "CANCEL GTT gtt_91a7f4 segment CASH", "PAUSE GTT gtt_91a7f4", (1, 7), broker="groww"),
         Case("groww-list-bracket", "LIST GTT", "LIST BRACKET", (1, 6), broker="groww"),
-        Case("groww-cash-oco", OCO + " product MIS", "OCO SELL 10 TCS target 4200 sl 3900 product MIS", (1, 13), broker="groww"),
+        Case(
+            "groww-cash-oco-product",
+            "OCO SELL 10 TCS target 4200 sl 3900 product MIS  # ordspec: ignore[documents-disagree]",
+            "OCO SELL 10 TCS target 4200 sl 3900 product CNC  # ordspec: ignore[documents-disagree]",
+            (1, 45),
+            broker="groww",
+        ),
         Case(
             "groww-commodity",
             "MODIFY GTT gtt_91a7f4 segment CASH qty 12",
@@ -791,6 +820,16 @@ CASES: dict[str, list[Case]] = {
             "MODIFY OCO oco_a12bc3 segment FNO product NRML",
             "MODIFY OCO oco_a12bc3 segment FNO product CNC",
             (1, 43),
+            broker="groww",
+        ),
+    ],
+    "documents-disagree": [
+        Case("groww-cash-oco", OCO + " product MIS", "OCO SELL 10 TCS target 4200 sl 3900 product MIS", (1, 13), broker="groww"),
+        Case(
+            "groww-cash-oco-written",
+            OCO + " product MIS segment FNO",
+            OCO.replace("NIFTY25OCT24000CE", "TCS").replace("75", "10") + " product MIS segment CASH",
+            (1, 56),
             broker="groww",
         ),
     ],
@@ -988,6 +1027,26 @@ CASES: dict[str, list[Case]] = {
         Case("drv-in-cash", "CANCEL BRACKET DRV-28131451 segment FNO", "CANCEL BRACKET DRV-28131451 segment CASH", (1, 37), broker="indstocks"),
         Case("eq-in-fno", "MODIFY GTT EQ-456 segment CASH qty 10 trigger 1530 limit 1532", "MODIFY GTT EQ-456 segment FNO qty 10 trigger 1530 limit 1532", (1, 27), broker="indstocks"),
     ],
+    "unsafe-id": [
+        Case("dot-dot", "CANCEL GTT gtt_91a7f4 segment CASH", "CANCEL GTT .. segment CASH", (1, 12)),
+        Case("dot", "GET GTT gtt_91a7f4 segment CASH", "GET GTT . segment CASH", (1, 9), broker="groww"),
+        Case("slash", "MODIFY GTT gtt_91a7f4 segment CASH qty 12", "MODIFY GTT gtt/91a7f4 segment CASH qty 12", (1, 12), broker="groww"),
+        Case("query", "GET OCO oco_a12bc3 segment FNO", "GET OCO oco_a12bc3?x=1 segment FNO", (1, 9), broker="groww"),
+        Case("percent", "CANCEL SIP 25042400000049", "CANCEL SIP 2504%2F400000049", (1, 12), broker="codifi"),
+        Case("dot-dot-in-a-body", "CANCEL BRACKET DRV-28131451 segment FNO", "CANCEL BRACKET .. segment FNO", (1, 16), broker="indstocks"),
+        Y(
+            "yaml-space",
+            "orders:\n  - {kind: GTT, action: CANCEL, id: gtt_91a7f4, segment: CASH}\n",
+            'orders:\n  - {kind: GTT, action: CANCEL, id: "gtt 91a7f4", segment: CASH}\n',
+            (2, 37),
+        ),
+        Y(
+            "yaml-escape-character",
+            "orders:\n  - {kind: GTT, action: GET, id: gtt_91a7f4, segment: CASH}\n",
+            'orders:\n  - {kind: GTT, action: GET, id: "gtt_91a7f4\\e[2K", segment: CASH}\n',
+            (2, 34),
+        ),
+    ],
     "sip-state": [
         Case("modify-needs-state", "MODIFY SIP 100 installments 6", "MODIFY SIP 100 installments 6", (1, 12), broker="codifi", state=ORDER_BOOK, fail_state=None),
         Case("not-in-the-book", "PAUSE SIP 100", "PAUSE SIP 300", (1, 11), broker="codifi", state=ORDER_BOOK),
@@ -1076,6 +1135,17 @@ def _write_master(rows, path: Path) -> str:
 
 def run_case(case: Case, failing: bool, tmp_path: Path):
     """The diagnostics of one side of a case, and the name the instrument CSV was given."""
+    files, options = case_inputs(case, failing, tmp_path)
+    run = Run(**options)
+    for name, body in files.items():
+        source = run.read(name, name, body if isinstance(body, bytes) else body.encode())
+        if source is not None:
+            run.check(source)
+    return run.finish(), options["instruments"], list(files)
+
+
+def case_inputs(case: Case, failing: bool, tmp_path: Path) -> tuple[dict, dict]:
+    """One side of a case: {file name: text}, and the options of its Run (side files written to tmp_path)."""
     text = case.failing if failing else case.passing
     broker = case.broker if not failing or case.fail_broker == SAME else case.fail_broker
     as_of = case.fail_as_of if failing and case.fail_as_of else case.as_of
@@ -1093,12 +1163,7 @@ def run_case(case: Case, failing: bool, tmp_path: Path):
     if book is not None:
         state = tmp_path / "orderbook.json"
         state.write_text(book)
-    run = Run(broker=broker, as_of=as_of, instruments=instruments, quotes=quotes and str(quotes), state=state and str(state))
-    for name, body in files.items():
-        source = run.read(name, name, body if isinstance(body, bytes) else body.encode())
-        if source is not None:
-            run.check(source)
-    return run.finish(), instruments, list(files)
+    return files, dict(broker=broker, as_of=as_of, instruments=instruments, quotes=quotes and str(quotes), state=state and str(state))
 
 
 def register_stand_in(monkeypatch, name: str = "indstocks") -> None:

@@ -67,14 +67,16 @@ def compile_sources(run: Run, sources: list) -> list | None:
     for source, statements, broker in checked:
         ctx = Context(run, broker, source.name)
         for stmt in statements:
+            # Lint has refused whatever a back end cannot build (such rules cannot be suppressed or
+            # deselected), so these are last guards: a failure here is a bug, never a half request.
             if broker.supports(stmt.verb, stmt.kind.value) is None:
-                run.diagnostics.append(make("unsupported", stmt.file, stmt.kind, f"{broker.title} has no request for {stmt.title()}: a suppressed `unsupported` does not give it one"))
+                run.diagnostics.append(make("internal-error", stmt.file, stmt.kind, f"{broker.title} has no request for {stmt.title()}, and no rule said so", "please report this"))
                 continue
             try:
                 compiled = broker.compile(stmt, ctx)
-            except (KeyError, ValueError, AttributeError, TypeError) as e:  # what a suppressed warning hid
+            except (KeyError, ValueError, AttributeError, TypeError) as e:
                 run.diagnostics.append(
-                    make("internal-error", stmt.file, stmt, f"cannot compile this statement for {broker.title} ({type(e).__name__}: {e})", "is a rule suppressed or ignored here? remove the suppression to see why")
+                    make("internal-error", stmt.file, stmt, f"cannot compile this statement for {broker.title} ({type(e).__name__}: {e})", "please report this")
                 )
                 continue
             for request in compiled:

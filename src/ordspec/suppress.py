@@ -1,6 +1,6 @@
 """Suppression comments: `# ordspec: ignore[lot-size]` (or a code, or several) at the end of a line
 silences those rules on that line only. A suppression that silences nothing is itself reported, and
-so is one of a rule that cannot be suppressed (registry.FIXED: the statement would be incomplete).
+so is one of a rule that cannot be suppressed (registry.FIXED: its docs say why).
 A name that is no rule's is a usage error (UnknownRule), as in the configuration: a misspelt
 suppression never worked, and the file should not pass until it is fixed."""
 
@@ -87,7 +87,7 @@ def apply(diagnostics: list, sources: dict) -> list:
                     continue
                 name, start, end, written = mark
                 if name in FIXED:
-                    message = f"`{written}` cannot be suppressed: without it the statement is incomplete"
+                    message = f"`{written}` cannot be suppressed: {get(name).unsuppressible()}"
                 else:
                     message = f"`{written}` is suppressed here but reports nothing on this line"
                 kept.append(make("unused-suppression", file, Span(line, start, line, end), message, "remove it, or name the rule it is for (`ordspec rules`)"))

@@ -192,6 +192,9 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     if isinstance(pace, str):
         return _fail(pace)
     credentials = Credentials(target)
+    unusable = credentials.problems()  # before anything is sent, and in a dry run too
+    if unusable:
+        return _fail("; ".join(unusable))
     found = _dispatch_rules(run, requests, credentials)
     if found:
         _print_diagnostics(found, "text", sys.stderr)
@@ -200,9 +203,9 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     journal_path = journal or default_path()
     if dry_run:
         planned = [(r, _journal_state(journal_path, journal_key(target.name, base, r))) for r in requests]
-        headers = credentials.headers(redacted=True)
+        headers, missing = credentials.headers(redacted=True), credentials.missing()
         counts = _dry_run_counts(planned, bool(target.table["dispatch"].get("deduplicates")))
-        out = render.plan_json(base, headers, planned, counts) if format == "json" else render.plan_text(base, headers, planned, counts)
+        out = render.plan_json(base, headers, planned, counts, missing) if format == "json" else render.plan_text(base, headers, planned, counts, missing)
         sys.stdout.write(out)
         return 0
     missing = credentials.missing()
@@ -226,7 +229,7 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     if format == "json":
         sys.stdout.write(render.results_json(results, target.name, base))
     else:
-        sys.stdout.write(render.results_text(results, target.title, base))
+        sys.stdout.write(render.results_text(results, target.title, base, target.table["dispatch"].get("listing")))
     return 0 if all(r.ok for r in results) else 1
 
 
@@ -326,8 +329,10 @@ def journal_list(journal=None, state=None, format="text") -> int:
 
         sys.stdout.write(json.dumps([as_json(e) for e in entries], indent=2) + "\n")
         return 0
-    for e in entries:
-        sys.stdout.write(f"{e.state:<9} {e.broker_id or '-':<20} {e.source}  {e.key}\n")
+    from ordspec.render.text import visible
+
+    for e in entries:  # (a broker id is what a broker answered: shown, never sent raw to the terminal)
+        sys.stdout.write(visible(f"{e.state:<9} {e.broker_id or '-':<20} {e.source}  {e.key}") + "\n")
     sys.stdout.write(f"{len(entries)} request{'s' if len(entries) != 1 else ''} in {path}\n")
     return 0
 

@@ -148,7 +148,7 @@ def requirements(stmt, ctx):
 
 def outcome(request, answer):
     """Groww: {"status": "SUCCESS", "payload": ...} or {"status": "FAILURE", "error": {"code", "message"}}."""
-    from ordspec.dispatch.outcome import CONFIRMED, DUPLICATE, REJECTED, UNKNOWN, Outcome, common, server_error
+    from ordspec.dispatch.outcome import CONFIRMED, DUPLICATE, REJECTED, Outcome, common, server_error
 
     found = common(answer)
     if found is not None:
@@ -157,7 +157,8 @@ def outcome(request, answer):
     if 200 <= answer.status < 300 and body.get("status") == "SUCCESS":
         payload = body.get("payload") if isinstance(body.get("payload"), dict) else {}
         ident = payload.get("smart_order_id")
-        return Outcome(CONFIRMED, ident or request.path.rsplit("/", 1)[-1], payload.get("status"), data=payload)
+        given = request.statement.order_id  # a modify, cancel or get names its order
+        return Outcome(CONFIRMED, ident or (given.value if given is not None else None), payload.get("status"), data=payload)
     error = body.get("error") if isinstance(body.get("error"), dict) else {}
     code, message = error.get("code"), error.get("message") or answer.text[:200]
     if code == "GA007":
@@ -173,10 +174,12 @@ def done_before(request, outcome) -> bool:
 
 
 def recover(request, transport, since: float | None = None):
-    """After GA007: the order Groww holds under this reference_id, from the list: (id, same order?).
+    """After GA007: the order Groww holds under this reference_id, and how it differs from this one.
 
-    Searched in every status, from `since` (when ordspec first sent it) or a month back.
-    (None, None) when it cannot be found.
+    Searched in the list, in every status, from `since` (when ordspec first sent it) or a month
+    back; where the list leaves out a field the order is fetched whole (GET). Returns (id, the
+    fields that differ), with [] for the same order, None for differences ordspec cannot tell;
+    (None, None) when the order cannot be found.
     """
     from datetime import datetime, timedelta
 
@@ -206,17 +209,78 @@ def recover(request, transport, since: float | None = None):
                 break
             for order in orders:
                 if isinstance(order, dict) and order.get("reference_id") == body["reference_id"]:
-                    return order.get("smart_order_id"), _same(order, body)
+                    ident = order.get("smart_order_id")
+                    found = differences(order, body)
+                    if found is None and isinstance(ident, str):
+                        found = differences(_fetch(request, transport, ident) or order, body)
+                    return ident, found
             if len(orders) < 50:
                 break
     return None, None
 
 
-def _same(order: dict, body: dict) -> bool:
-    """Whether the order Groww holds is the one this body asks for (what cannot change after creation)."""
-    fields = ("smart_order_type", "segment", "trading_symbol", "exchange")
-    if any(order.get(f) != body.get(f) for f in fields):
+def _fetch(request, transport, ident: str) -> dict | None:
+    """The whole order, as GET gives it."""
+    from ordspec.compiler.request import Request
+
+    op = get(NAME).table["operations"]["GET"]
+    route = path(op["path"], segment=request.body["segment"], kind=request.body["smart_order_type"], id=ident)
+    answer = transport.send(Request(NAME, op["name"], "GET", route, {}, None, request.statement, None))
+    payload = answer.payload.get("payload") if isinstance(answer.payload, dict) else None
+    return payload if isinstance(payload, dict) else None
+
+
+# What identifies an order: everything its create body says but the reference id itself. The
+# first fields are in Groww's Smart Order Response schemas, and must be there to tell; the last
+# are not (an OCO's answer has no segment, side or position): compared where the answer has them.
+_IDENTITY = (
+    "smart_order_type", "trading_symbol", "exchange", "quantity", "product_type", "duration",
+    "trigger_price", "trigger_direction", "order.order_type", "order.price", "order.transaction_type",
+    "target.trigger_price", "target.order_type", "target.price",
+    "stop_loss.trigger_price", "stop_loss.order_type", "stop_loss.price",
+)
+_IF_GIVEN = ("segment", "net_position_quantity", "transaction_type")
+
+
+def differences(order: dict, body: dict) -> list[str] | None:
+    """`field X there, Y here` for every field of the create body the held order has otherwise;
+    None when the held order leaves out a field its documented answer has (ordspec cannot tell)."""
+    out = []
+    for name in _IDENTITY + _IF_GIVEN:
+        sent, has_sent = _at(body, name)
+        if not has_sent:
+            continue
+        held, has_held = _at(order, name)
+        if not has_held:
+            if name in _IF_GIVEN:
+                continue
+            return None
+        if not _equal(held, sent):
+            out.append(f"{name} {_shown(held)} there, {_shown(sent)} here")
+    return out
+
+
+def _at(data, dotted: str):
+    for part in dotted.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None, False
+        data = data[part]
+    return data, True
+
+
+def _equal(held, sent) -> bool:
+    """Equal as the same JSON value would be: prices as decimals ("3990.00" is 3990), words as written."""
+    from decimal import Decimal, InvalidOperation
+
+    if held == sent and type(held) is type(sent):
+        return True
+    if isinstance(held, bool) or isinstance(sent, bool) or held is None or sent is None:
         return False
-    side = (body.get("order") or {}).get("transaction_type") or body.get("transaction_type")
-    held = (order.get("order") or {}).get("transaction_type") or order.get("transaction_type")
-    return held is None or held == side
+    try:
+        return Decimal(str(held)) == Decimal(str(sent))
+    except (InvalidOperation, ValueError):
+        return False
+
+
+def _shown(value) -> str:
+    return "null" if value is None else str(value)[:40]

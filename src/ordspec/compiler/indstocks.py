@@ -28,8 +28,8 @@ def _word(table: str, field) -> str:
 
 def order_type(stmt) -> str | None:
     """INDstocks' order_type for the statement: TRIGGER for a GTT, the entry's type for a BRACKET."""
-    if stmt.kind.value == "GTT":
-        return "TRIGGER" if stmt.verb == "CREATE" or stmt.entry is not None else None
+    if stmt.kind.value == "GTT":  # a GTT- id is a child order (its legs), which has no order type of its own
+        return "TRIGGER" if stmt.verb == "CREATE" or not stmt.order_id.value.startswith(_table()["child_prefix"]) else None
     entry = stmt.entry
     return entry.order_type.value if entry is not None and entry.order_type is not None else None
 
@@ -112,7 +112,7 @@ def requirements(stmt, ctx):
             f"INDstocks needs the security_id of {stmt.symbol.value}",
             "add `security N`, or pass --instruments with INDstocks' instrument CSV",
         )
-    if stmt.verb == "MODIFY" and order_type(stmt) == "TRIGGER":
+    if stmt.verb == "MODIFY" and order_type(stmt) == "TRIGGER":  # "Required when modifying a TRIGGER order"
         entry = stmt.entry
         if (entry is None or entry.trigger is None) and "entry.trigger" not in stmt.invalid:
             yield stmt.kind, "INDstocks needs trigger_price when a TRIGGER order is modified", "add `trigger PRICE` (the current trigger, if it does not change)"

@@ -35,7 +35,14 @@ class Request:
 
 def path(template: str, **params: str) -> str:
     """Fill a path template, percent-encoding each parameter as one path segment."""
-    return template.format(**{k: quote(str(v), safe="") for k, v in params.items()})
+    return template.format(**{k: segment(v) for k, v in params.items()})
+
+
+def segment(value) -> str:
+    """One path segment, percent-encoded; `.` and `..` too, which an HTTP client would otherwise
+    remove from the path as dot segments (RFC 3986, 5.2.4) and send the request elsewhere."""
+    text = quote(str(value), safe="")
+    return text.replace(".", "%2E") if text in (".", "..") else text
 
 
 def fixed(price: Decimal, places: int) -> str:

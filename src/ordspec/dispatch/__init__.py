@@ -156,11 +156,15 @@ class Sender:
                 return Outcome(UNKNOWN, message=f"no answer ({self.credentials.redact(str(e))})"), lost
             # redact what the broker said before anything is made of it (it may echo the token)
             answer.text = self.credentials.scrub(answer.text)
-            answer.payload = self.credentials.scrub(answer.payload)
             try:
+                answer.payload = self.credentials.scrub(answer.payload)
                 outcome = self.broker.module.outcome(request, answer)
             except Exception as e:  # an answer ordspec cannot read says nothing about what the broker did
+                answer.payload = None
                 outcome = Outcome(UNKNOWN, message=f"HTTP {answer.status}, an answer ordspec cannot read ({type(e).__name__}): {answer.text[:200]}")
+            if outcome.kind == CONFIRMED and request.statement.verb == "CREATE" and outcome.broker_id is None:
+                # "done" without the new order's id is an answer of another shape than documented
+                outcome = Outcome(UNKNOWN, message=f"HTTP {answer.status}: the broker says it placed the order but gives no order id ordspec can read: {answer.text[:200]}")
             if outcome.kind == RETRY:
                 if outcome.retry_after is not None and outcome.retry_after > RETRY_AFTER_CAP:
                     return Outcome(REJECTED, message=f"not placed: the broker asked to wait {outcome.retry_after:.0f} s ({outcome.message})"), lost
@@ -185,14 +189,20 @@ class Sender:
     def recover(self, request, outcome: Outcome, maybe_done: bool, since) -> Outcome:
         """The broker already has an order under this reference: is it this one, and what is its id?"""
         find = getattr(self.broker.module, "recover", None)
-        ident = same = None
+        ident = differs = None
         if find is not None:
             try:
-                ident, same = find(request, self.transport, since)
+                ident, differs = find(request, self.transport, since)
             except (NotSent, Lost):
-                ident = same = None
-        if ident is not None and same is False:
-            return Outcome(REJECTED, message=f"the reference id {request.statement.key} is taken by another order ({ident}): give this order its own ref")
+                ident = differs = None
+        if ident is not None and differs:
+            return Outcome(
+                REJECTED,
+                message=f"the reference id {request.statement.key} is taken by another order ({ident}), not placed again: "
+                f"{'; '.join(differs)}. Give this order its own ref, or cancel the other",
+            )
+        if ident is not None and differs is None:
+            return Outcome(UNKNOWN, message=f"the reference id {request.statement.key} is taken by {ident}, which ordspec cannot compare with this order ({outcome.message}): {self.check_hint()}")
         if ident is not None:
             return Outcome(CONFIRMED, ident, f"already placed by an earlier send ({outcome.message})")
         if maybe_done:  # ordspec sent it before and lost the answer: it is this order

@@ -20,21 +20,44 @@ class Credentials:
         env = os.environ if environ is None else environ
         self.broker = broker
         dispatch = broker.table["dispatch"]
-        self.values: dict[str, str | None] = {
-            "token": env.get(f"ORDSPEC_{broker.name.upper()}_TOKEN") or env.get("ORDSPEC_TOKEN") or None
-        }
-        self.sources = {"token": f"ORDSPEC_{broker.name.upper()}_TOKEN or ORDSPEC_TOKEN"}
+        own = f"ORDSPEC_{broker.name.upper()}_TOKEN"
+        self.values: dict[str, str | None] = {"token": env.get(own) or env.get("ORDSPEC_TOKEN") or None}
+        self.sources = {"token": f"{own} or ORDSPEC_TOKEN"}  # what to set, when it is missing
+        self.read_from = {"token": own if env.get(own) else "ORDSPEC_TOKEN"}  # which variable a value came from
         for name, variable in dispatch.get("secrets", {}).items():
             self.values[name] = env.get(variable) or None
-            self.sources[name] = variable
+            self.sources[name] = self.read_from[name] = variable
 
     def missing(self) -> list[str]:
         return [self.sources[name] for name, value in self.values.items() if not value]
 
+    def problems(self) -> list[str]:
+        """What makes a credential that is set unusable in an HTTP header, naming its variable, never its value."""
+        out = []
+        for name, value in self.values.items():
+            if not value:
+                continue
+            variable = self.read_from[name]
+            if "\r" in value or "\n" in value:
+                out.append(f"{variable} holds a line break (CR or LF): a header cannot carry it; set it to the token alone")
+            elif not value.isascii():
+                at = next(i for i, c in enumerate(value) if not c.isascii())
+                out.append(f"{variable} holds a character that is not ASCII (at position {at + 1}): HTTP headers carry ASCII only")
+            elif not value.isprintable():
+                at = next(i for i, c in enumerate(value) if not c.isprintable())
+                out.append(f"{variable} holds a control character (at position {at + 1}): a header cannot carry it")
+            elif value != value.strip():
+                out.append(f"{variable} starts or ends with a blank, which HTTP would drop: set it to the token alone")
+        return out
+
     def headers(self, redacted: bool = False) -> dict[str, str]:
+        """The auth headers; redacted, a value that is set is *** and one that is not names its variable."""
         out = {}
         for header, template in self.broker.table["dispatch"]["auth"].items():
-            values = {k: (REDACTED if redacted else (v or "")) for k, v in self.values.items()}
+            if redacted:
+                values = {k: REDACTED if v else f"<unset: {self.sources[k]}>" for k, v in self.values.items()}
+            else:
+                values = {k: v or "" for k, v in self.values.items()}
             out[header] = template.format(**values)
         return out
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import time
 
+MAX_ANSWER = 8 * 2**20  # bytes of an answer ordspec reads; a longer one is not read as JSON
+MAX_DEPTH = 64  # nesting of an answer's JSON that ordspec reads
+
 
 class NotSent(Exception):
     """No connection was made: the broker cannot have acted."""
@@ -75,14 +78,43 @@ class Transport:
         content = None if request.body is None else dumps(request.body, indent=None).encode()
         headers = {"Content-Type": "application/json"} if content is not None else {}
         try:
-            response = self.client.request(request.method, request.path, params=request.query or None, content=content, headers=headers)
+            with self.client.stream(request.method, request.path, params=request.query or None, content=content, headers=headers) as response:
+                data = bytearray()
+                for chunk in response.iter_bytes():
+                    data += chunk
+                    if len(data) > MAX_ANSWER:
+                        break
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as e:
             raise NotSent(f"{type(e).__name__}: {e}") from None
-        except httpx.TransportError as e:
+        except httpx.RequestError as e:  # a broken connection, or an answer that came and cannot be decoded
             raise Lost(f"{type(e).__name__}: {e}") from None
-        text = response.text
+        return read_answer(response.status_code, response.headers, bytes(data))
+
+
+def read_answer(status: int, headers, data: bytes) -> Answer:
+    """An answer from its bytes: JSON when it is JSON of a sane size and depth, else payload None."""
+    whole = len(data) <= MAX_ANSWER
+    text = data[:MAX_ANSWER].decode("utf-8", "replace")
+    payload = None
+    if whole and text.strip():
         try:
-            payload = json.loads(text) if text else None
-        except ValueError:
+            payload = json.loads(text)
+        except (ValueError, RecursionError):  # (json raises RecursionError on deep nesting)
             payload = None
-        return Answer(response.status_code, payload, response.headers, text)
+        if not _shallow(payload):
+            payload = None
+    if not whole:
+        text = text[:2000] + f" ... (an answer of more than {MAX_ANSWER // 2**20} MiB, not read)"
+    return Answer(status, payload, headers, text)
+
+
+def _shallow(value) -> bool:
+    """Whether a parsed JSON value nests at most MAX_DEPTH deep (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > MAX_DEPTH:
+                return False
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return True

@@ -11,7 +11,8 @@ overlap, so one server is all four. Faults and a state dump are under /_paper/:
 
     POST /_paper/faults   [{"method": "POST", "path": "/v1/order-advance/create",
                             "status": 503 | "drop": "before" | "after" | "delay": 2.5,
-                            "retry_after": 1, "times": 2}, ...]
+                            "retry_after": 1, "times": 2,
+                            "body": {...} | "raw": "not json", "repeat": 1000, "headers": {...}}, ...]
     DELETE /_paper/faults
     GET /_paper/orders
     POST /_paper/prices            [{"symbol", "price", "time"?}, ...]: the book moves (book.py)
@@ -111,6 +112,17 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def reply_raw(self, status: int, data: bytes, repeat: int = 1, headers: dict | None = None) -> None:
+        """An answer that is not JSON, or is `data` many times over (a fault: an answer to survive)."""
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(data) * repeat))
+        for name, value in (headers or {}).items():
+            self.send_header(name, str(value))
+        self.end_headers()
+        for _ in range(repeat):
+            self.wfile.write(data)
+
     def drop(self) -> None:
         """Close the connection without an answer."""
         self.close_connection = True
@@ -133,6 +145,8 @@ class Handler(BaseHTTPRequestHandler):
         fault = paper.faults.take(method, url.path)
         if fault and fault.get("drop") == "before":
             return self.drop()
+        if fault and "raw" in fault:
+            return self.reply_raw(fault.get("status", 200), str(fault["raw"]).encode(), int(fault.get("repeat", 1)), fault.get("headers"))
         if fault and "status" in fault:
             headers = {"Retry-After": fault["retry_after"]} if "retry_after" in fault else {}
             return self.reply(fault["status"], fault.get("body") or module.fault(fault["status"]), headers)

@@ -16,6 +16,12 @@ _VISIBLE = (
 )
 
 
+def visible(text) -> str:
+    """Text as a terminal may show it: control characters as symbols, never sent raw (file text and
+    broker answers alike)."""
+    return str(text).translate(_VISIBLE)
+
+
 def use_colour(stream) -> bool:
     """Colour on a terminal only, and never with NO_COLOR set (https://no-color.org)."""
     if os.environ.get("NO_COLOR"):
@@ -43,9 +49,9 @@ def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
 
 
 def diagnostic(d, source, colour: bool = False) -> str:
-    head = f"{d.file.translate(_VISIBLE)}:{d.line}:{d.column}: {_paint(d.severity, d.severity, colour)} {_paint(d.code, 'bold', colour)} {d.name} {d.message.translate(_VISIBLE)}"
+    head = f"{visible(d.file)}:{d.line}:{d.column}: {_paint(d.severity, d.severity, colour)} {_paint(d.code, 'bold', colour)} {d.name} {visible(d.message)}"
     out = [head]
-    line = source.line(d.line).translate(_VISIBLE) if source is not None else ""
+    line = visible(source.line(d.line)) if source is not None else ""
     if line:
         start = d.column - 1
         end = d.end_column - 1 if d.end_line == d.line else len(line)
@@ -58,9 +64,9 @@ def diagnostic(d, source, colour: bool = False) -> str:
         out.append(_paint(f" {d.line} | ", "dim", colour) + shown)
         out.append(_paint(f" {gutter} | ", "dim", colour) + pad + _paint("^" * max(1, end - start), "caret", colour))
         if d.help:
-            out.append(_paint(f" {gutter} = ", "dim", colour) + f"help: {d.help.translate(_VISIBLE)}")
+            out.append(_paint(f" {gutter} = ", "dim", colour) + f"help: {visible(d.help)}")
     elif d.help:
-        out.append(f"  = help: {d.help.translate(_VISIBLE)}")
+        out.append(f"  = help: {visible(d.help)}")
     return "\n".join(out)
 
 

@@ -28,33 +28,35 @@ def unsupported(stmt, ctx):
     Without a broker: a statement no broker offers (PAUSE on a GTT, LIST of
     BRACKET orders). With one: a kind or action that broker lacks (Groww has
     no BRACKET, SIP or SMALLCASE orders), a segment it does not take for that
-    kind (Groww: no smart orders in COMMODITY; no OCO in CASH), a product
-    not allowed in that segment (CNC is for CASH, NRML for FNO), an exchange
+    kind (Groww: no smart orders in COMMODITY), a product not allowed in
+    that segment (CNC is for CASH, NRML for FNO; Groww's CASH OCO is MIS
+    only), an exchange
     or validity it does not list, or GTT legs Groww cannot express. Help names
     a broker that does support it, where one does.
 
     Why:
     The broker would reject the request, perhaps in the middle of a batch.
 
+    This rule cannot be suppressed: the broker has no request for the
+    statement, or no word for the value, or the request would drop what the
+    broker cannot take.
+
     Decision:
-    Groww's REST page says "OCO orders for CASH segment are currently not
-    supported"; its SDK page says CASH OCO is "restricted to intraday (MIS)".
-    The two disagree; ordspec follows the stricter REST statement and reports
-    CASH OCO as unsupported. An account that has CASH OCO can silence the
-    rule on that line. INDstocks lists only NSE in its exchange enum but
+    Groww's CASH OCO, which its documents both refuse and describe, is
+    `documents-disagree`, which can be suppressed. INDstocks lists only NSE in its exchange enum but
     gives an algo_id for BSE orders: ordspec takes BSE as offered and sends
     the BSE algo_id. Codifi's SIP takes CNC or MIS, on every scrip; a
     smallcase BUY takes no iscid (the BUY creates it).
 
     Example:
-    OCO SELL 10 TCS target 4200 sl 3900 product MIS   # --broker groww
-    # error: Groww does not support OCO in CASH
+    GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC validity IOC   # --broker groww
+    # error: Groww does not take validity IOC
 
     Source:
     groww-smart-orders-rest.txt ("The COMMODITY segment is not supported for
-    Smart Orders. OCO orders for CASH segment are currently not supported.");
-    groww-smart-orders-python-sdk.txt (CASH OCO is MIS only); each broker's
-    document for its kinds, segments and products (compiler/<broker>.json).
+    Smart Orders"; product_type: "For OCO in cash segment, only MIS is
+    supported currently"; Validity: DAY); each broker's document for its
+    kinds, segments and products (compiler/<broker>.json).
     """
     verb, kind = stmt.verb, stmt.kind.value
     broker = ctx.broker
@@ -92,6 +94,49 @@ def unsupported(stmt, ctx):
     if hook is not None:
         yield from hook(stmt, ctx)
 
+
+
+@rule("OS314", "documents-disagree", summary="An order one of the broker's documents offers and another refuses", brokers=("groww",), on=("CREATE *",))
+def documents_disagree(stmt, ctx):
+    """
+    What:
+    Groww's REST page opens with "OCO orders for CASH segment are currently
+    not supported", while the same page's product_type ("For OCO in cash
+    segment, only MIS is supported currently") and the SDK page ("In the
+    CASH segment, OCO is restricted to intraday (MIS) positions") describe
+    it. ordspec reports a CASH OCO here.
+
+    Why:
+    Whether the account can place it is for the author to know: the stricter
+    statement is the default, and the broker may refuse the order.
+
+    Decision:
+    ordspec follows the stricter statement and reports it as an error. An
+    account that has CASH OCO silences this rule on that line (`# ordspec:
+    ignore[documents-disagree]`); compile then sends the OCO as written, in
+    CASH, and `unsupported` still holds it to MIS, the one product both
+    pages allow.
+
+    Example:
+    OCO SELL 10 TCS target 4200 sl 3900 product MIS   # --broker groww
+    # error: Groww's documents disagree on OCO in CASH
+
+    Source:
+    Groww Trade API, Smart Orders (https://groww.in/trade-api/docs/curl/smart-orders:
+    the note under Smart Orders; Create OCO, product_type); Groww Python
+    SDK, Smart Orders (https://groww.in/trade-api/docs/python-sdk: Create
+    OCO, "Important: OCO orders are meant to exit an existing position").
+    """
+    segment = stmt.segment
+    if segment is None or not ctx.offered(stmt):
+        return
+    note = ctx.broker.table.get("disputed", {}).get(f"{stmt.verb} {stmt.kind.value} {segment.value}")
+    if note is not None:
+        yield (
+            segment,
+            f"{ctx.broker.title}'s documents disagree on {stmt.kind.value} in {segment.value}: {note}",
+            f"if your account has it, silence this line with `# ordspec: ignore[documents-disagree]`: the request is then sent as written",
+        )
 
 _QUANT = {n: Decimal(1).scaleb(-n) for n in range(0, 9)}
 
@@ -159,6 +204,9 @@ def not_modifiable(stmt, ctx):
     rejected". An ignored change is worse than an error: the order stays as
     it was while you think it changed.
 
+    This rule cannot be suppressed: the request would leave the change out,
+    and the order would stay as it was while you think it changed.
+
     Decision:
     The SDK's modify call accepts a `duration` for a GTT, but the table says
     a GTT's duration is not modifiable. ordspec follows the table, which is
@@ -210,6 +258,9 @@ def price_precision(stmt, ctx):
     Why:
     ordspec never rounds a price: rounding 120.505 to 120.50 or 120.51 is a
     decision about money that belongs to the author.
+
+    This rule cannot be suppressed: the request would have to carry a
+    rounded price.
 
     Example:
     GTT BUY 10 TCS trigger 3985.005 down limit 3990 product CNC
@@ -311,96 +362,3 @@ def order_id(stmt, ctx):
             words = ctx.broker.table["enums"]["segment"]
             where = " or ".join(f"{words.get(s, s)} ({s})" for s in segments)
             yield segment, f"{stmt.order_id.value} is {'an' if where[0] in 'AEIOU' else 'a'} {where} order, not {segment.value}", f"write `segment {segments[0]}`"
-
-
-@rule(
-    "OS311",
-    "sip-state",
-    summary="A SIP modify without the current SIP, or a pause or resume that its state does not allow",
-    brokers=("codifi",),
-    on=("MODIFY SIP", "PAUSE SIP", "RESUME SIP", "CANCEL SIP"),
-)
-def sip_state(stmt, ctx):
-    """
-    What:
-    A Codifi SIP modify sends the whole SIP (dates, frequency, scrips, its
-    internal schedule), so ordspec builds it from the SIP as the order book
-    has it: MODIFY SIP needs `--state ORDERBOOK.json`, the JSON of GET
-    /info/sip/orderbook (`LIST SIP` compiles that request). With the state
-    given, the SIP must be in it; PAUSE needs an active SIP and RESUME a
-    paused one (the order book says "active": "true" or "false").
-
-    Why:
-    A modify built from guesses would overwrite the SIP's schedule. Pausing a
-    SIP that is not running, or resuming one that runs, is a mistake about
-    the account, best caught before anything is sent.
-
-    Example:
-    MODIFY SIP 25042400000049 installments 6   # --broker codifi, no --state
-    # error: Codifi replaces the whole SIP on modify: ordspec needs the current SIP
-
-    Source:
-    codifi-sip-orders.txt (SIP Modify: every field of the SIP; SIP OrderBook:
-    "active": "true" if SIP is active, "false" if paused/canceled; SIP Pause,
-    SIP Resume).
-    """
-    state = ctx.state
-    number = stmt.order_id.value
-    if state is None:
-        if stmt.verb == "MODIFY":
-            yield (
-                stmt.order_id,
-                "Codifi replaces the whole SIP on modify: ordspec needs the current SIP to merge the change into",
-                "pass --state with the SIP order book (the JSON answer of GET /info/sip/orderbook; `LIST SIP` compiles that request)",
-            )
-        return
-    current = state.sip(number)
-    if current is None:
-        yield stmt.order_id, f"SIP {number} is not in the order book {state.path}", "check the order number, or fetch the order book again"
-        return
-    active = state.active(current)
-    if stmt.verb == "PAUSE" and not active:
-        yield stmt.order_id, f"SIP {number} is not active (the order book says it is paused or cancelled): there is nothing to pause"
-    elif stmt.verb == "RESUME" and active:
-        yield stmt.order_id, f"SIP {number} is active: only a paused SIP can be resumed"
-
-
-@rule(
-    "OS312",
-    "connected-user",
-    summary="A smallcase order that needs a connected user's token, dispatched with a guest token",
-    brokers=("smallcase",),
-    scope="dispatch",
-    on=("CREATE SMALLCASE",),
-)
-def connected_user(stmt, ctx, credentials):
-    """
-    What:
-    smallcase Gateway accepts a guest user's token (a JWT whose claims say
-    `"guest": true`) only for a BUY, the first investment in a smallcase.
-    INVESTMORE, FIX (REPAIR), REBALANCE, SIP, MANAGE, EXIT and SIP_SETUP act
-    on an invested smallcase and need a connected user's token. Checked when
-    dispatching, against the token in ORDSPEC_TOKEN (or
-    ORDSPEC_SMALLCASE_TOKEN); `ordspec lint` has no token to check.
-
-    Why:
-    The gateway would refuse the transaction after part of a batch went out.
-
-    Example:
-    SMALLCASE INVESTMORE SCET_0010   # dispatched with a guest token
-    # error: smallcase INVESTMORE needs a connected user's token; the token given is a guest's
-
-    Source:
-    smallcase-gateway-transactions.txt ("x-gateway-authtoken JWT: can be a guest
-    user auth token" for BUY; "must be connected user auth token" for the
-    others and SIP_SETUP); market-facts.md (smallcase Gateway).
-    """
-    claims = credentials.jwt_claims() if credentials is not None else None
-    if not claims or claims.get("guest") is not True:
-        return
-    if stmt.sc_type.value not in compiler.get("smallcase").table.get("guest_allowed", ()):
-        yield (
-            stmt.sc_type,
-            f"smallcase {stmt.sc_type.value} needs a connected user's token; the token given is a guest's",
-            "dispatch it with the token of a connected user (ORDSPEC_TOKEN or ORDSPEC_SMALLCASE_TOKEN)",
-        )

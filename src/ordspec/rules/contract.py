@@ -27,6 +27,9 @@ def index_symbol(stmt, ctx):
     No broker accepts an order on an index itself; `OCO SELL 50 NIFTY ...`
     has no contract, so no lot size, tick size or expiry to check.
 
+    This rule cannot be suppressed: an index is no contract, so there is no
+    segment, lot or tick to build the request from.
+
     Example:
     OCO SELL 50 NIFTY target 120.5 sl 95
     # error: NIFTY is an index, not a tradable contract

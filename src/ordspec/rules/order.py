@@ -21,9 +21,8 @@ def _missing_parts(stmt):
             yield stmt.kind, "an OCO needs a target leg", "add `target PRICE [limit PRICE]`"
         if stmt.sl is None:
             yield stmt.kind, "an OCO needs a stop-loss leg", "add `sl PRICE [limit PRICE]`"
-    elif verb == "CREATE" and kind == "BRACKET":
-        if stmt.entry is None:
-            yield stmt.kind, "a BRACKET needs an entry order", "add `limit PRICE`, `market` or `trigger PRICE [limit PRICE]`"
+    elif verb == "CREATE" and kind == "BRACKET" and stmt.entry is None:
+        yield stmt.kind, "a BRACKET needs an entry order", "add `limit PRICE`, `market` or `trigger PRICE [limit PRICE]`"
     elif verb == "CREATE" and kind == "SIP":
         if stmt.frequency is None and "frequency" not in bad:
             yield stmt.kind, "a SIP needs a frequency", "add `daily`, `weekly` or `monthly`"
@@ -41,6 +40,12 @@ def _missing_parts(stmt):
         changes += [f for name, f in stmt.options.items() if name not in ("segment", "side") and name not in stmt.defaulted]
         if not any(c is not None for c in changes) and not bad:
             yield stmt.kind, f"MODIFY {kind} changes nothing", "add what to change, such as `qty 40` or `target 122`"
+
+
+    entry = stmt.entry
+    if kind == "BRACKET" and entry is not None and entry.order_type is not None and entry.order_type.value == "TRIGGER":
+        if entry.trigger is None and "entry.trigger" not in bad:
+            yield entry.order_type, "a TRIGGER entry needs its trigger price", "add `trigger: PRICE` (in the DSL: `trigger PRICE [limit PRICE]`)"
 
 
 def _broker_parts(stmt, ctx):
@@ -88,6 +93,9 @@ def missing_field(stmt, ctx):
     author did not write, except the documented defaults (exchange NSE,
     validity DAY, segment from the symbol).
 
+    This rule cannot be suppressed: the request would lack a field the
+    broker needs, or ordspec would have to invent it.
+
     Example:
     OCO SELL 75 NIFTY25OCT24000CE target 120.5 sl 95
     # with --broker groww: error: Groww needs `product` for create OCO
@@ -125,6 +133,9 @@ def missing_price(stmt, ctx):
     you provide sl_trigger_price, you must also provide sl_limit_price ...
     or the order is rejected").
 
+    This rule cannot be suppressed: the request would lack the price, or
+    ordspec would have to invent one.
+
     Example:
     GTT BUY 10 TCS trigger 3985 down product CNC
     # error: this GTT places no order: write `limit PRICE` or `market`
@@ -153,16 +164,23 @@ def missing_price(stmt, ctx):
             )
 
 
-@rule("OS104", "unexpected-price", summary="A MARKET or SL_M order given a limit price", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
+@rule("OS104", "unexpected-price", summary="A price its order type does not take: a MARKET limit, a LIMIT entry's trigger", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
 def unexpected_price(stmt, ctx):
     """
     What:
     MARKET and SL_M orders take no limit price: `market limit 4000`, or a YAML
-    leg with `order_type: SL_M` and a `limit`.
+    leg with `order_type: SL_M` and a `limit`. A BRACKET entry that is
+    `order_type: LIMIT` or `MARKET` takes no trigger (with a trigger it is a
+    TRIGGER entry).
 
     Why:
     Either the price or the order type is a mistake, and which one decides
-    what fills. Groww sends `"price": null` for MARKET and SL_M.
+    what fills. Groww sends `"price": null` for MARKET and SL_M; INDstocks
+    sends no trigger_price for a LIMIT or MARKET order ("Not used for
+    TRIGGER orders", and the other way round).
+
+    This rule cannot be suppressed: the request would either drop the price
+    or contradict its own order type.
 
     Example:
     GTT SELL 10 TCS trigger 4100 up market limit 4090 product CNC
@@ -175,6 +193,10 @@ def unexpected_price(stmt, ctx):
         kind = leg.order_type
         if kind is not None and kind.value in _NO_PRICE and leg.price is not None:
             yield leg.price, f"a {kind.value} {_ROLE[leg.role]} takes no limit price", "drop the `limit`, or make it a limit order"
+    entry = stmt.entry
+    if stmt.kind.value == "BRACKET" and entry is not None and entry.trigger is not None and entry.order_type is not None:
+        if entry.order_type.value in ("LIMIT", "MARKET"):
+            yield entry.trigger, f"a {entry.order_type.value} entry takes no trigger price", "drop the trigger, or make the entry `order_type: TRIGGER`"
 
 
 def _legs(stmt, side: str) -> str:
@@ -273,7 +295,7 @@ def oco_quantity(stmt, ctx):
     What:
     An OCO's quantity must be at most the absolute net position it exits
     (`position N`; when omitted, the position is +qty for SELL and -qty for
-    BUY, so it always fits). A zero position has nothing to protect.
+    BUY, so it always fits). (A zero position is `not-positive`.)
 
     Why:
     Groww: "quantity must be <= abs(net_position_quantity)". An exit larger
@@ -289,11 +311,9 @@ def oco_quantity(stmt, ctx):
     if stmt.verb != "CREATE" or stmt.kind.value != "OCO" or stmt.qty is None:
         return
     position = stmt.options.get("position")
-    if position is None:
+    if position is None or position.value == 0:
         return
-    if position.value == 0:
-        yield position, "position 0: an OCO exits a position, and there is none", "write the net position the OCO protects"
-    elif stmt.qty.value > abs(position.value):
+    if stmt.qty.value > abs(position.value):
         yield stmt.qty, f"quantity {stmt.qty.value} is more than the position of {abs(position.value)} it protects", f"use a quantity of at most {abs(position.value)}"
 
 

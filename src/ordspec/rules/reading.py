@@ -19,6 +19,9 @@ declare(
     expected at the exact column, in words a trader reads (a price, a
     quantity, BUY or SELL), not parser token names.
 
+    This rule cannot be suppressed: a line ordspec cannot read is no order
+    to check or send.
+
     Example:
     OCO SELL 50 NIFTY25OCT24000CE taget 120.5 sl 95
     # error: unknown word `taget` ... did you mean `target`?
@@ -41,6 +44,9 @@ declare(
     Why:
     A symbol or a price read through the wrong encoding is a different order.
     ordspec reads UTF-8 (with or without a byte-order mark) and nothing else.
+
+    This rule cannot be suppressed: a file ordspec cannot decode holds no
+    statement to check or send.
 
     Example:
     A file saved as Latin-1 with `notes "café"` fails at that line.
@@ -70,6 +76,9 @@ declare(
     show one order and hold another ("Trojan Source", which rustc also
     refuses by default).
 
+    This rule cannot be suppressed: the line is not read, so there is no
+    statement to check or send.
+
     Example:
     A CR-only file: `broker groww`, CR, `GTT BUY 10 TCS ...`
     # error: a carriage return (CR) without a line feed: an editor may start a new line here, ordspec does not
@@ -95,6 +104,9 @@ declare(
     Order files come from repositories and pull requests. Loading one must be
     safe and fast whatever it holds: ordspec composes YAML without
     constructing objects and refuses what could exhaust memory or time.
+
+    This rule cannot be suppressed: the file is not loaded, so there is
+    nothing to check or send.
 
     Example:
     a: &a ["x","x","x","x","x","x","x","x","x"]
@@ -123,6 +135,9 @@ declare(
     never rounds. A number it would have to reinterpret is a question for the
     author, not a guess.
 
+    This rule cannot be suppressed: the number is not read, so the request
+    would lack it or guess it.
+
     Example:
     GTT BUY 10 TCS trigger 3.9e3 down limit 3990 product CNC
     # error: `3.9e3` is not a plain decimal price; help: write 3900
@@ -146,6 +161,9 @@ declare(
     Why:
     Each back end maps these neutral words to its broker's own; a word
     outside the vocabulary has no mapping.
+
+    This rule cannot be suppressed: the value is not read, so the request
+    would lack it or guess it.
 
     Example:
     GTT BUY 10 TCS trigger 3985 down limit 3990 product CNCC
@@ -171,6 +189,9 @@ declare(
     Which one wins would be a guess; the two may be a copy-paste mistake that
     changes the order.
 
+    This rule cannot be suppressed: which of the two values the request
+    carries would be a guess.
+
     Example:
     OCO SELL 75 NIFTY25OCT24000CE target 120 target 125 sl 95 product MIS
     # error: a second `target` leg
@@ -195,6 +216,9 @@ declare(
     An option that cannot reach the request would be silently dropped; the
     author meant something by it.
 
+    This rule cannot be suppressed: the request would silently leave the
+    option out.
+
     Example:
     OCO SELL 75 NIFTY25OCT24000CE limit 121 target 120.5 sl 95 product MIS
     # error: `limit` does not price anything here: an OCO order has no entry order
@@ -217,6 +241,9 @@ declare(
     The file was written for one broker's rules and requests; checking or
     sending it as another's is almost certainly a mistake.
 
+    This rule cannot be suppressed: the file would be checked and sent as
+    another broker's orders.
+
     Example:
     broker groww
     # ordspec compile orders.ord --broker indstocks -> error at the broker line
@@ -232,12 +259,16 @@ def not_positive(stmt, ctx):
     """
     What:
     Quantities and prices must be above zero; a SIP needs at least one
-    installment. (`position` may be negative: a short position.)
+    installment. `position` may be negative (a short position) but not zero:
+    an OCO exits a position, and a zero one has nothing to protect.
 
     Why:
     No exchange accepts a zero or negative quantity or price; INDstocks
     documents it as QtyMustBeAboveZero, LimitPriceMustBeAboveZero and
     TriggerPriceMustBeAboveZero.
+
+    This rule cannot be suppressed: no broker takes a zero or negative
+    quantity or price, so no valid request can carry one.
 
     Example:
     GTT BUY 0 TCS trigger 3985 down limit 3990 product CNC
@@ -257,6 +288,9 @@ def not_positive(stmt, ctx):
         if field.value <= 0:
             name = "trigger" if what == "trigger" else "limit"
             yield field, f"{name} price {field.value} is not above zero{ctx.named(name + '_positive')}"
+    position = stmt.options.get("position")
+    if position is not None and position.value == 0:
+        yield position, "position 0: an OCO exits a position, and there is none", "write the net position the OCO protects"
     installments = stmt.options.get("installments")
     if installments is not None and installments.value < 1:
         yield installments, f"{installments.value} installments: a SIP needs at least one"
@@ -299,6 +333,9 @@ declare(
     A bug in one rule must not cost the user the other diagnostics, nor let an
     unchecked order through.
 
+    This rule cannot be suppressed: the statement was not checked, so
+    nothing of it may be sent.
+
     Example:
     (none: every occurrence is a bug in ordspec)
 
@@ -322,7 +359,10 @@ declare(
 
     Why:
     A stale suppression would silently hide the next real problem on that
-    line; a misspelt one never worked, and the file must not pass with it.
+    line; a misspelt one never worked, and the file must not pass with it. A
+    suppression comment cannot silence this rule itself (it would hide its own
+    mistake); the configuration's `ignore` can. One that names a rule that
+    cannot be suppressed says why, in that rule's words.
 
     Example:
     GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC   # ordspec: ignore[lot-size]

@@ -16,10 +16,17 @@ from __future__ import annotations
 from ordspec.diagnostics import SEVERITIES
 
 ALL = "all"  # brokers=ALL: a broker-neutral rule that always runs
-# Without these the statement is incomplete (a part could not be read, or is missing), and
-# compiling it would guess: they cannot be suppressed or deselected.
-FIXED = ("syntax", "encoding", "hidden-text", "unsafe-yaml", "bad-number", "bad-value", "duplicate-option", "misplaced-option",
-         "missing-field", "missing-price", "broker-mismatch", "internal-error")
+# Rules that cannot be suppressed or deselected: without them the statement is incomplete, or its
+# request could not be built, or would differ from the statement (a field dropped, a price rounded,
+# a value invented). Each one's docs say why, in a sentence "This rule cannot be suppressed: ...".
+FIXED = (
+    "syntax", "encoding", "hidden-text", "unsafe-yaml", "bad-number", "bad-value", "duplicate-option", "misplaced-option",
+    "broker-mismatch", "internal-error",
+    "missing-field", "not-positive", "missing-price", "unexpected-price", "index-symbol",
+    "unsupported", "not-modifiable", "price-precision", "reference-id", "duplicate-reference", "page-range",
+    "notes-length", "unsafe-id", "sip-state", "connected-user",
+)
+_UNSUPPRESSIBLE = "This rule cannot be suppressed:"
 SECTIONS = ("What", "Why", "Decision", "Example", "Source")
 
 
@@ -57,6 +64,15 @@ class Rule:
             elif current:
                 out[current].append(line)
         return {k: "\n".join(v).strip() for k, v in out.items()}
+
+    def unsuppressible(self) -> str | None:
+        """Why this rule cannot be suppressed (the docs' own words), or None if it can be."""
+        import re
+
+        if self.name not in FIXED:
+            return None
+        found = re.search(re.escape(_UNSUPPRESSIBLE) + r"\s+(.+?)(?:\n\s*\n|$)", self.doc or "", re.S)
+        return " ".join(found.group(1).split()).rstrip(".") if found else "without it the statement is incomplete"
 
     def as_dict(self) -> dict:
         return {
@@ -104,7 +120,7 @@ def _load() -> None:
     if not _loaded:
         _loaded = True
         # Each module registers its rules when imported.
-        from ordspec.rules import broker, contract, order, prices, reading, requests  # noqa: F401
+        from ordspec.rules import account, broker, contract, order, prices, reading, requests  # noqa: F401
 
 
 def get(name_or_code: str) -> Rule:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from ordspec.rules.registry import rule
+
+# Characters that change what a URL path means (a separator, a query, a fragment, an escape), and
+# blanks and control characters, which no broker's order id holds and a terminal would not show.
+_UNSAFE = re.compile(r"[/\\?#%\s\x00-\x1f\x7f-\x9f]")
 
 
 def _ref_chars(text: str) -> bool:
@@ -21,6 +27,9 @@ def reference_id(stmt, ctx):
     Why:
     The reference id is Groww's idempotency key; a malformed one is rejected,
     and dispatch relies on it to never place an order twice.
+
+    This rule cannot be suppressed: the broker takes no other reference id,
+    so no valid request can carry this one.
 
     Example:
     GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref my_ref_1
@@ -59,6 +68,10 @@ def duplicate_reference(keys, ctx):
     The broker treats a repeated reference id as the same order (Groww
     answers GA007 "duplicate order reference id"), so the second order would
     never be placed, and dispatch would report it as already there.
+
+    This rule cannot be suppressed: two orders under one reference id are
+    one order to the broker and to the journal, so one of them would never
+    be placed.
 
     Example:
     GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref tcs-dip-001
@@ -152,6 +165,9 @@ def page_range(stmt, ctx):
     Why:
     Groww rejects values outside its documented bounds.
 
+    This rule cannot be suppressed: the broker takes no other values, so no
+    valid request can carry these.
+
     Example:
     LIST GTT segment CASH page 0 size 100
     # error: page size 100 is outside 1-50
@@ -181,6 +197,9 @@ def notes_length(stmt, ctx):
     smallcase Gateway documents notes as an "upto 256 character long string
     (optional) to tag order"; a longer one is rejected.
 
+    This rule cannot be suppressed: smallcase takes no longer notes, and
+    ordspec does not cut them.
+
     Example:
     SMALLCASE BUY SCET_0010 notes "...300 characters..."
     # error: notes are 300 characters long; smallcase takes at most 256
@@ -191,3 +210,48 @@ def notes_length(stmt, ctx):
     notes = stmt.options.get("notes")
     if notes is not None and len(notes.value) > 256:
         yield notes, f"notes are {len(notes.value)} characters long; smallcase takes at most 256"
+
+
+def _shown(c: str) -> str:
+    return f"`{c}`" if c.isprintable() and not c.isspace() else f"U+{ord(c):04X}" + (" (a space)" if c == " " else "")
+
+
+@rule("OS313", "unsafe-id", summary="An order id that a URL would read as a path step, a query or another order", on=("MODIFY *", "CANCEL *", "GET *", "PAUSE *", "RESUME *"))
+def unsafe_id(stmt, ctx):
+    """
+    What:
+    An order id that is `.` or `..`, or that holds `/`, `\\`, `?`, `#`, `%`,
+    a blank or a control character. Brokers' ids are letters, digits and
+    `-` or `_` (gtt_91a7f4, DRV-28131451, 25042400000049).
+
+    Why:
+    Groww puts the id in the request's path (/v1/order-advance/cancel/CASH/
+    GTT/ID). HTTP clients remove `.` and `..` steps from a path (RFC 3986,
+    5.2.4), so `CANCEL GTT ..` would be compiled to one address and sent to
+    another; `/`, `?` and `#` would end the id early. ordspec percent-encodes
+    every path segment anyway, but a broker may decode it again. In a JSON
+    body (INDstocks, Codifi) such an id names no order the broker has, and
+    a control character would not even show in a review.
+
+    This rule cannot be suppressed: the request would go to another address
+    than the one compiled, or name an order that no broker's id can be.
+
+    Example:
+    CANCEL GTT .. segment CASH   # --broker groww
+    # error: order id `..` is a path step, not an order id
+
+    Source:
+    ordspec policy; RFC 3986 (sections 3.3 and 5.2.4, dot segments); Groww
+    Trade API, Smart Orders (https://groww.in/trade-api/docs/curl/smart-orders:
+    the smart_order_id in the cancel, get and modify paths).
+    """
+    ident = stmt.order_id
+    if ident is None or not isinstance(ident.value, str):
+        return
+    text = ident.value
+    if text in (".", ".."):
+        yield ident, f"order id `{text}` is a path step, not an order id: a URL would read it as {'the folder above' if text == '..' else 'this folder'}", "write the order id the broker gave (its order book lists it)"
+        return
+    bad = sorted(set(_UNSAFE.findall(text)))
+    if bad:
+        yield ident, f"order id has {', '.join(_shown(c) for c in bad)}: no broker's order id does", "write the order id the broker gave (its order book lists it)"
