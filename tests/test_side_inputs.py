@@ -135,6 +135,7 @@ def test_a_state_file_of_the_wrong_shape_is_a_usage_error(tmp_path, content, pro
         ((None, "scrips", []), "has an empty `scrips` list"),
         (("scrips", "price", "-5"), 'scrip #1 price "-5" is not an amount above zero'),
         (("scrips", "price", True), "scrip #1 price true is not an amount above zero"),
+        (("scrips", "price", "+2000"), 'scrip #1 price "+2000" is not an amount above zero'),
         (("scrips", "token", 11536), "scrip #1 token 11536 is not an instrument token"),
         (("scrips", "sipType", "both"), 'scrip #1 sipType "both" is not'),
         (("scrips", "sipType", "qty"), "scrip #1 qty null is not a quantity above zero"),
@@ -181,7 +182,7 @@ def _json_values():
     return st.recursive(leaves, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
 
 
-PLAUSIBLE = st.sampled_from(["0", "1", "2", "3", "10", "2000", "2000.50", "19-06-2025", "19062025", "01-01-2026", "true", "false",
+PLAUSIBLE = st.sampled_from(["0", "1", "2", "3", "10", "+3", "03", "2000", "2000.50", "+2000", "19-06-2025", "19062025", "01-01-2026", "true", "false",
                              "TRUE", "qty", "prc", "NSE", "CNC", "MIS", "11536", "TCS-EQ", None, True])
 
 

@@ -51,9 +51,15 @@ def _day(value, never: bool = False) -> bool:
 
 def _amount(value) -> bool:
     """A price above zero, as text ("2000") or a JSON number (read as Decimal, never float)."""
-    text = value if isinstance(value, str) else str(value) if isinstance(value, (int, Decimal)) and type(value) is not bool else ""
-    whole, _, places = text.partition(".")
-    return _digits(whole) and (not places or _digits(places)) and len(whole) <= 12 and Decimal(text) > 0
+    from ordspec.refdata.readers import BadRow, price
+
+    if type(value) not in (str, int, Decimal) or not str(value)[:1].isdigit():  # "+5" would be copied as written
+        return False
+    try:
+        price(str(value), "price")
+    except BadRow:
+        return False
+    return True
 
 
 def _text(value) -> bool:

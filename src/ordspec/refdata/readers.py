@@ -11,7 +11,6 @@ price against a tick never needs more digits than Decimal carries.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -57,6 +56,8 @@ class BadRow(ValueError):
 
 def quoted(text: str) -> str:
     """A value from a file, safe to print: short, and escaped unless plain printable ASCII."""
+    import json  # only on this error path: lint's start imports no json
+
     if text.isascii() and text.isprintable() and len(text) <= 30:
         return f"`{text}`"
     return json.dumps(text[:30] + ("..." if len(text) > 30 else ""))
