@@ -268,8 +268,9 @@ def read_master(path: str, master: dict, conflicts: set, problems: list, underly
 def _keep(master: dict, conflicts: set, key, row: tuple, problems: list, path: str, line: int) -> None:
     """A contract listed twice: one row if they agree (filling what one leaves blank), none if not."""
     old = master.get(key)
+    contract = f"{quoted(key[1])} on {quoted(key[0])}"
     if key in conflicts:
-        problems.append((path, line, f"{key[1]} on {key[0]} is listed with different values more than once: no row for it is used"))
+        problems.append((path, line, f"{contract} is listed with different values more than once: no row for it is used"))
     elif old is None:
         master[key] = row
     elif all(a == b or a is None or b is None for a, b in zip(old[:9], row[:9])):
@@ -277,7 +278,7 @@ def _keep(master: dict, conflicts: set, key, row: tuple, problems: list, path: s
     else:
         del master[key]
         conflicts.add(key)
-        problems.append((path, line, f"{key[1]} on {key[0]} is listed again with other values ({old[9]}): neither row is used"))
+        problems.append((path, line, f"{contract} is listed again with other values ({old[9]}): neither row is used"))
 
 
 def read_quotes(path: str, quotes: dict, problems: list) -> None:
