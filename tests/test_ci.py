@@ -38,7 +38,7 @@ from tests.conftest import DOC_DAY, ROOT, compile_text, lint_text, ordspec_comma
 AS_OF = DOC_DAY.isoformat()
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 UPDATE = os.environ.get("ORDSPEC_UPDATE_SNAPSHOTS") == "1"
-SARIF_SCHEMA = ROOT.parent / "shared" / "standards" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = Path(__file__).resolve().parent / "standards" / "sarif-schema-2.1.0.json"  # see standards/README.md
 
 CLEAN = "GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC"
 TICK = "GTT BUY 10 TCS trigger 3985.03 down limit 3990 product CNC"  # tick-size at 1:24-31

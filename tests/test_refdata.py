@@ -636,9 +636,9 @@ class TestInstrumentMaster:
         "content, message",
         [
             (b"exchange,trading_symbol,lot_size\nNSE,TCS,1\n", "missing column(s) exchange_token, groww_symbol"),
-            (b"", "missing column(s) exchange, exchange_token"),
+            (b"", "is empty: expected a CSV instrument file with a header line"),
             (b'{"instruments": []}\n', "is not a Groww instrument CSV"),
-            (b"\xff\xfe\x00\x01\x02binary", "is not a CSV file"),
+            (b"\xff\xfe\x00\x01\x02binary", "is not UTF-8 text"),
         ],
     )
     def test_a_file_that_is_not_a_groww_master(self, tmp_path, content, message):

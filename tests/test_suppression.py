@@ -269,7 +269,8 @@ COMPILES = [
     ("unknown-symbol", "groww", "GTT BUY 10 tcs trigger 3985 down limit 3990 product CNC", {}),
 ]
 # Rules no order line can be suppressed for: a row of the --instruments CSV; the suppression comments themselves.
-NOT_ON_AN_ORDER_LINE = {"instrument-data", "unused-suppression"}
+# (price-data and no-prices are simulate's: lint and compile never report them)
+NOT_ON_AN_ORDER_LINE = {"instrument-data", "unused-suppression", "price-data", "no-prices"}
 
 
 def test_every_rule_that_can_be_suppressed_has_an_order_that_compiles_suppressed():

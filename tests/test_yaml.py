@@ -808,6 +808,29 @@ class TestRefusals:
         d = only(ylint(text), "unsafe-yaml")
         assert d.line == 1 and "deeper than 64" in d.message
 
+    # ordspec's limit is 64 levels; libyaml's (PyYAML 6.0.4's wheels) is 1000, met while it scans
+    # ahead, before ordspec counts the levels: either way the file is unsafe-yaml at its 65th level
+    @pytest.mark.parametrize("depth", [63, 64, 65, 999, 1000, 1001, 5000])
+    @pytest.mark.parametrize(
+        "shape, at",
+        [  # each shape nests `n` levels; `at` is where its 65th begins
+            (lambda n: "[" * n + "]" * n, (1, 65)),
+            (lambda n: "orders: " + "[" * (n - 1) + "]" * (n - 1), (1, 72)),  # a block mapping, then flow
+            (lambda n: "{a: " * n + "x" + "}" * n, (1, 257)),
+            (lambda n: "- " * n + "x", (1, 129)),
+            (lambda n: "\n".join("  " * i + "-" for i in range(n)) + " x", (65, 129)),
+        ],
+        ids=["flow", "flow-in-block", "flow-maps", "block-one-line", "block-lines"],
+    )
+    def test_nesting_below_at_and_above_both_limits(self, shape, at, depth):
+        diagnostics = ylint(shape(depth))
+        unsafe = [(d.line, d.column, d.message) for d in diagnostics if d.name == "unsafe-yaml"]
+        assert not [d for d in diagnostics if "not valid YAML" in d.message], diagnostics
+        if depth <= yamlform.MAX_DEPTH:
+            assert unsafe == []
+        else:
+            assert unsafe == [(*at, "this YAML nests deeper than 64 levels")]
+
     def test_a_second_document_is_refused(self):
         text = "- GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC\n---\n- GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC\n"
         d = only(ylint(text), "unsafe-yaml")

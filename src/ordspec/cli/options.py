@@ -154,9 +154,15 @@ def rate(text: str) -> float:
     return value
 
 
+def base_url(text: str) -> str:
+    from ordspec.dispatch.address import base_url as check
+
+    return check(text)
+
+
 DISPATCH = (
     *TARGETED,
-    Opt("--base-url", "the broker's API host (default: its production URL; the paper broker: http://127.0.0.1:PORT)", metavar="URL"),
+    Opt("--base-url", "the broker's API host (default: its production URL; the paper broker: http://127.0.0.1:PORT)", metavar="URL", check=base_url),
     Opt("--journal", "the dispatch journal (SQLite; default: $XDG_STATE_HOME/ordspec/journal.sqlite)", metavar="PATH"),
     Opt("--timeout", "seconds to wait for each answer", metavar="SECONDS", check=seconds, default=None),
     Opt("--rate", "requests per second (default: the broker's; never above a limit it documents)", metavar="N", check=rate, default=None),

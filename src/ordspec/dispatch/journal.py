@@ -62,6 +62,8 @@ def normal_url(url: str) -> str:
 
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
     port = parts.port
     if port and not ((parts.scheme == "https" and port == 443) or (parts.scheme == "http" and port == 80)):
         host = f"{host}:{port}"

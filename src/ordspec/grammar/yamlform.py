@@ -102,7 +102,7 @@ def _placer(source: SourceFile | None):
     return place
 
 
-def compose(text: str, source: SourceFile | None = None) -> Node | None:
+def compose(text: str, source: SourceFile | None = None, loader=_Loader) -> Node | None:
     """The document's node graph, composed from events; Unsafe or yaml.YAMLError on refusal."""
     place = _placer(source)
     anchors: dict[str, Node] = {}
@@ -111,7 +111,7 @@ def compose(text: str, source: SourceFile | None = None) -> Node | None:
     documents = 0
     expanded = 0
 
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         cls = event.__class__
         if cls is _E.ScalarEvent:
             if event.tag is not None and event.tag not in _STANDARD_TAGS and not event.implicit[0]:
@@ -168,6 +168,20 @@ def compose(text: str, source: SourceFile | None = None) -> Node | None:
     return root
 
 
+def _compose_bounded(text: str, source: SourceFile) -> Node | None:
+    """compose(), with libyaml's own nesting limit read as ordspec's (Unsafe, at the level too deep)."""
+    try:
+        return compose(text, source)
+    except yaml.MarkedYAMLError as e:
+        if "maximum nesting depth" not in str(e.problem):
+            raise
+        # libyaml (0.2.6, in PyYAML 6.0.4's wheels) stops at 1000 levels while it scans ahead, before
+        # the events reach the count of MAX_DEPTH; the pure-Python parser has no limit of its own and
+        # streams its events, so it finds the level that goes too deep
+        compose(text, source, loader=yaml.SafeLoader)
+        raise Unsafe(f"this YAML nests deeper than {MAX_DEPTH} levels", e.problem_mark) from None
+
+
 class _Spans:
     """Place the tokens of a DSL line held in a YAML scalar."""
 
@@ -193,7 +207,7 @@ def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
         build.report("unsafe-yaml", Span(1, 1, 1, 2), f"this YAML file is larger than {MAX_BYTES // 2**20} MiB")
         return parsed
     try:
-        root = compose(source.text, source)
+        root = _compose_bounded(source.text, source)
     except Unsafe as e:
         build.report("unsafe-yaml", _mark_span(e.mark, source), str(e))
         return parsed

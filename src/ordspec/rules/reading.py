@@ -303,9 +303,15 @@ declare(
     summary="A row of the --instruments file that ordspec could not read",
     doc="""
     What:
-    A row of Groww's instrument CSV with too few columns or an unreadable
-    lot_size, tick_size, freeze_quantity, expiry_date or strike_price. The
-    row is skipped; the first twenty are reported at their CSV line.
+    A row of an instrument master (Groww's or INDstocks' CSV) or of a --quotes
+    file that ordspec cannot use: too few or too many fields; a lot size, tick
+    size, freeze quantity, expiry date, strike or last price that is not a
+    plain decimal, not above zero or out of range (a tick below 0.0001, which
+    no exchange uses, included); a Groww instrument_type or segment it does
+    not know; a contract or symbol listed again with other values (then no
+    row of it is used). The row is skipped; the first twenty are reported at
+    their CSV line. A file that cannot be read as one (not UTF-8, empty, a
+    column missing or named twice) is a usage error instead (exit 2).
 
     Why:
     A contract whose row is skipped is checked against the bundled tables (or
