@@ -186,6 +186,8 @@ def recover(request, transport, since: float | None = None):
     from ordspec.compiler.request import Request
 
     body = request.body
+    if not isinstance(body, dict) or "reference_id" not in body:
+        return None, None  # GA007 is about a create's reference_id: any other request has nothing to look up
     op = get(NAME).table["operations"]["LIST"]
     end = datetime.now().replace(microsecond=0) + timedelta(days=1)
     start = datetime.fromtimestamp(since).replace(microsecond=0) - timedelta(days=1) if since else end - timedelta(days=30)
