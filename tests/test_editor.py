@@ -126,6 +126,11 @@ def test_a_byte_order_mark_is_a_character_to_the_editor_only():
     assert text.cursor(0, 5) == (1, 5)
 
 
+def test_a_line_as_ordspec_reads_it():
+    text = Text("\ufeffab\r\ncd\re\nf")
+    assert [text.line(n) for n in (0, 1, 2, 3, 4)] == ["", "ab", "cd\re", "f", ""]
+
+
 def test_positions_past_the_end_are_clamped():
     text = Text("ab\ncd")
     assert text.range(1, 9, 7, 1) == ((0, 2), (1, 2))

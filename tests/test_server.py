@@ -392,3 +392,13 @@ async def test_a_changed_configuration_is_read_when_the_editor_says_so(client: L
     )
     assert await published(client, uri, lambda d: d == []) == []
     assert lint_json(path) == []  # as lint now says
+
+
+async def test_fixes_in_a_crlf_file_keep_its_line_endings(client: LanguageClient):
+    text = "broker groww\r\nMODIFY OCO oco_a12bc3 segment FNO target 122 limit 123\r\n"
+    _, uri = doc("crlf/orders.ord", text)
+    open_doc(client, uri, text)
+    found = await published(client, uri, lambda d: len(d) == 1)
+    assert (found[0].range.start.line, found[0].range.end.line, found[0].range.end.character) == (1, 1, 54)
+    fixed = apply(text, (await actions(client, uri, found))[0].edit.changes[uri])
+    assert fixed == 'broker groww\r\nCANCEL OCO oco_a12bc3 segment FNO\r\nOCO "SIDE" "QTY" "SYMBOL" target 122 limit 123 segment FNO\r\n'

@@ -38,6 +38,12 @@ class Checked:
         self.yaml = yaml
 
 
+def warm() -> None:
+    """Load what every request reads (the rule registry, the parser tables, the rules' docs) once, in one thread."""
+    rule_docs("syntax")
+    expected("")
+
+
 def is_yaml(name: str) -> bool:
     return name.endswith((".yaml", ".yml"))
 

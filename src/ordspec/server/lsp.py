@@ -1,8 +1,9 @@
 """`ordspec server`: the Language Server Protocol over stdio, on pygls.
 
-Checks run off the event loop, in one worker thread (the checker's caches are filled by one
-thread at a time), after a pause in typing; a check whose document changed meanwhile is thrown
-away. Any error in a handler is logged to the client and the server goes on.
+Checks run off the event loop, one at a time in a worker thread, after a pause in typing; a check
+whose document changed meanwhile is thrown away. Hovers, completion and formatting run in a
+second thread, so that they never wait behind a slow check. Any error in a handler is logged to
+the client and the server goes on.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ class Server(LanguageServer):
         # Full sync: pygls splits lines as str.splitlines does (at U+2028, NEL, form feed...), which
         # would misplace incremental edits in exactly the files `hidden-text` is about.
         super().__init__("ordspec", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
-        self.worker = ThreadPoolExecutor(1, thread_name_prefix="ordspec-check")
+        self.worker = ThreadPoolExecutor(1, thread_name_prefix="ordspec-check")  # checks, one at a time
+        self.quick = ThreadPoolExecutor(1, thread_name_prefix="ordspec-quick")  # the rest: never queued behind a slow check
+        self.ready: asyncio.Future | None = None  # the checker's tables loaded (the rule registry is not thread-safe to fill)
         self.pending: dict[str, asyncio.Task] = {}
         self.results: dict[str, tuple] = {}  # uri -> (version, text, Checked)
 
@@ -49,8 +52,12 @@ class Server(LanguageServer):
         encoding = self.workspace.position_encoding  # what initialize agreed: UTF-16 unless the client offered another
         return Text(text, getattr(encoding, "value", encoding) or "utf-16")
 
-    async def off_loop(self, fn, *args):
-        return await asyncio.get_running_loop().run_in_executor(self.worker, fn, *args)
+    async def off_loop(self, fn, *args, quick: bool = False):
+        loop = asyncio.get_running_loop()
+        if self.ready is None:
+            self.ready = loop.run_in_executor(self.worker, checks.warm)
+        await asyncio.shield(self.ready)
+        return await loop.run_in_executor(self.quick if quick else self.worker, fn, *args)
 
     def schedule(self, uri: str, delay: float) -> None:
         """Check a document after `delay`, replacing any check still waiting for it."""
@@ -84,13 +91,12 @@ class Server(LanguageServer):
 
     def publish(self, uri: str, version, text: str, result) -> None:
         positions = self.text(text)
-        lines = text.split("\n")
-        out = [self.diagnostic(d, positions, lines, result.yaml) for d in result.diagnostics]
+        out = [self.diagnostic(d, positions, result.yaml) for d in result.diagnostics]
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=out, version=version))
 
-    def diagnostic(self, d, positions: Text, lines: list[str], yaml: bool) -> lsp.Diagnostic:
+    def diagnostic(self, d, positions: Text, yaml: bool) -> lsp.Diagnostic:
         start, end = positions.range(d.line, d.column, d.end_line, d.end_column)
-        found = fixes.for_diagnostic(d, _line(lines, d.line), yaml) if d.code else []
+        found = fixes.for_diagnostic(d, positions.line(d.line), yaml) if d.code else []
         data = {"fixes": [self.fix_data(f, positions) for f in found]} if found else None
         return lsp.Diagnostic(
             range=_range(start, end),
@@ -114,11 +120,6 @@ class Server(LanguageServer):
     def log_error(self, what: str) -> None:
         """An internal error: to the client's log, with its traceback; the server keeps serving."""
         self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"ordspec: internal error {what}:\n{traceback.format_exc()}"))
-
-
-def _line(lines: list[str], number: int) -> str:
-    line = lines[number - 1] if 0 < number <= len(lines) else ""
-    return line.removesuffix("\r")
 
 
 def _range(start, end) -> lsp.Range:
@@ -191,8 +192,8 @@ async def on_hover(ls: Server, params: lsp.HoverParams):
     _, _, text, _ = ls.document(uri)
     positions = ls.text(text)
     line, column = positions.cursor(params.position.line, params.position.character)
-    source_line = _line(text.split("\n"), line)
-    parts = await ls.off_loop(_hover_parts, result, source_line, line, column)
+    source_line = positions.line(line)
+    parts = await ls.off_loop(_hover_parts, result, source_line, line, column, quick=True)
     if not parts:
         return None
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)))
@@ -218,8 +219,8 @@ async def on_completion(ls: Server, params: lsp.CompletionParams):
     positions = ls.text(text)
     offset = positions.at(params.position.line, params.position.character)
     line, column = positions.ordspec(offset)
-    source_line = _line(text.split("\n"), line)
-    start, items = await ls.off_loop(completion.complete, source_line, column - 1, last[2] if last else None)
+    source_line = positions.line(line)
+    start, items = await ls.off_loop(completion.complete, source_line, column - 1, last[2] if last else None, quick=True)
     a = positions.position(positions.offset(line, start + 1))
     edit_range = _range(a, positions.position(offset))
     out = [
@@ -240,7 +241,7 @@ async def on_completion(ls: Server, params: lsp.CompletionParams):
 @guarded("in formatting")
 async def on_formatting(ls: Server, params: lsp.DocumentFormattingParams):
     name, _, text, _ = ls.document(params.text_document.uri)
-    new = await ls.off_loop(checks.formatted, name, text)
+    new = await ls.off_loop(checks.formatted, name, text, quick=True)
     if new is None or new == text:
         return []
     end = ls.text(text).end()

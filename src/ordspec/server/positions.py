@@ -96,8 +96,9 @@ class Text:
         """The LSP position of the end of the text."""
         return self.position(len(self.text))
 
-    def row(self, row: int) -> str:
-        """The editor's line `row`, without its line break."""
-        if not 0 <= row < len(self._rows):
+    def line(self, line: int) -> str:
+        """ordspec's line `line` (1-based), as its columns count: no byte-order mark, no line break."""
+        if not 0 < line <= len(self._lines):
             return ""
-        return self.text[self._rows[row] : self._ends[row]]
+        end = self._lines[line] - 1 if line < len(self._lines) else len(self.text)
+        return self.text[self._lines[line - 1] : end].removesuffix("\r")
