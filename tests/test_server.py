@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-pytest_lsp = pytest.importorskip("pytest_lsp")
+import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.conftest import ordspec_command, run_cli
+from tests.conftest import ROOT, ordspec_command, run_cli
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -130,7 +130,7 @@ async def test_a_lot_size_error_shows_at_its_words_and_goes_when_fixed(client: L
     d = found[0]
     assert (d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character) == (1, 9, 1, 11)
     assert d.severity == lsp.DiagnosticSeverity.Error and d.source == "ordspec"
-    assert d.code_description.href == "https://github.com/ordspec/ordspec/blob/main/docs/rules.md#lot-size"
+    assert d.code_description.href == (ROOT / "docs" / "rules.md").as_uri() + "#lot-size"  # the checkout's docs
     assert d.message.startswith("quantity 50 is not a whole number of lots") and "\nhelp: use 75 (1 lot)" in d.message
     change(client, uri, 2, f"broker groww\n{LOT.replace('SELL 50', 'SELL 75')}\n")
     assert await published(client, uri, lambda d: d == []) == []
@@ -371,11 +371,13 @@ async def test_a_document_that_cannot_be_read_is_a_diagnostic(client: LanguageCl
     config = REPO / "badconfig"
     config.mkdir()
     (config / "ordspec.toml").write_text("brokr = 'groww'\n")
-    _, uri = doc("badconfig/orders.ord", "x")
+    path, uri = doc("badconfig/orders.ord", f"{TICK}\n")
     open_doc(client, uri, f"{TICK}\n")
     found = await published(client, uri, lambda d: len(d) > 0)
-    assert found[0].message.startswith("ordspec cannot check this file:") and "unknown key(s) brokr (did you mean broker?)" in found[0].message
-    assert found[0].severity == lsp.DiagnosticSeverity.Error and found[0].source == "ordspec"
+    lint = run_cli("lint", path, cwd=config)  # exit 2, and what is wrong
+    assert lint.returncode == 2 and "brokr" in lint.stderr.decode()
+    assert [d.message for d in found] == ["ordspec cannot check this file: " + lint.stderr.decode().removeprefix("ordspec: error: ").strip()]
+    assert (found[0].severity, found[0].source, found[0].range.start.line) == (lsp.DiagnosticSeverity.Error, "ordspec", 0)
 
 
 async def test_a_changed_configuration_is_read_when_the_editor_says_so(client: LanguageClient):

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-pytest_lsp = pytest.importorskip("pytest_lsp")
+import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 

@@ -16,13 +16,13 @@ from decimal import Decimal
 
 from ordspec.diagnostics import ERROR, Diagnostic
 
-# Where a rule's docs live: docs/rules.md on the project's home (the repository the README's
-# pre-commit example names), one anchor per rule name.
-DOCS_URL = "https://github.com/ordspec/ordspec/blob/main/docs/rules.md"
+def docs_link(name: str) -> str | None:
+    """The rule's section of docs/rules.md in the checkout ordspec runs from, or None (an installed
+    wheel has no docs/; the project has no one public home to link instead, and hovers show the docs)."""
+    from ordspec.docs import ROOT
 
-
-def docs_link(name: str) -> str:
-    return f"{DOCS_URL}#{name}"
+    page = ROOT / "docs" / "rules.md"
+    return f"{page.as_uri()}#{name}" if page.is_file() else None
 
 
 class Checked:

@@ -16,7 +16,8 @@ def rule(name_or_code: str) -> str:
     if found is None:
         return f"No rule is called `{name_or_code}` (`ordspec rules` lists them)."
     code, name, docs = found
-    return f"**{code} {name}** · [docs]({checks.docs_link(name)})\n\n{docs}"
+    link = checks.docs_link(name)
+    return f"**{code} {name}**" + (f" · [docs/rules.md]({link})" if link else "") + f"\n\n{docs}"
 
 
 def diagnostics_at(checked, line: int, column: int) -> list[str]:

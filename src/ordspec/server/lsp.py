@@ -103,7 +103,7 @@ class Server(LanguageServer):
             message=d.message + (f"\nhelp: {d.help}" if d.help else ""),
             severity=SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Error),
             code=d.code,
-            code_description=lsp.CodeDescription(href=checks.docs_link(d.name)) if d.name else None,
+            code_description=lsp.CodeDescription(href=link) if d.name and (link := checks.docs_link(d.name)) else None,
             source="ordspec",
             data=data,
         )
