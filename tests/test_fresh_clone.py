@@ -101,6 +101,9 @@ def _fake_ci(tmp_path: Path, pip_status: int, pytest_status: int) -> tuple[int, 
         "chmod +x .venv/bin/pip .venv/bin/pytest\n"
     )
     python3.chmod(0o755)
+    npm = bin_dir / "npm"
+    npm.write_text(tool.format(name="npm", status=0))
+    npm.chmod(0o755)
     calls = tmp_path / "calls"
     env = {"PATH": f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin", "CALLS": str(calls)}
     done = subprocess.run(["bash", str(tmp_path / ".ci" / "run")], env=env, capture_output=True, timeout=60)
@@ -110,7 +113,12 @@ def _fake_ci(tmp_path: Path, pip_status: int, pytest_status: int) -> tuple[int, 
 def test_ci_runs_the_install_then_the_tests(tmp_path):
     status, calls = _fake_ci(tmp_path, 0, 0)
     assert status == 0
-    assert calls == ["python3 -m venv .venv", "pip install --upgrade --upgrade-strategy eager -e .[test]", "pytest "]
+    assert calls == [
+        "python3 -m venv .venv",
+        "pip install --upgrade --upgrade-strategy eager -e .[test]",
+        "npm ci --prefix editors/vscode",
+        "pytest ",
+    ]
 
 
 @pytest.mark.parametrize("pytest_status", [1, 2, 5])

@@ -134,6 +134,15 @@ def paper_broker(port, db):
     raise SystemExit(main(port, db))
 
 
+@cli.command()
+@click.option("--stdio", is_flag=True, help="talk over stdin and stdout (the default, and the only way)")
+def server(stdio):
+    """Run the language server (LSP over stdio) for editors; needs `pip install 'ordspec[server]'`."""
+    from ordspec.server import main
+
+    raise SystemExit(main())
+
+
 @cli.command("fmt")
 @click.argument("paths", nargs=-1, required=True, metavar="PATHS...")
 @click.option("--check", is_flag=True, help="change nothing; exit 1 if a file would change")
