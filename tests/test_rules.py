@@ -59,6 +59,7 @@ YAML_BLOCK_GTT = (
     "orders:\n  - kind: GTT\n    side: BUY\n    qty: 10\n    symbol: TCS\n"
     "    trigger: 3985\n    direction: DOWN\n    limit: 3990\n    product: CNC\n"
 )
+NIFTY_GTT = "GTT BUY 75 NIFTY25OCT24000CE trigger 100 up market product NRML"
 YAML_MODIFY_OCO = "orders:\n  - {kind: OCO, action: MODIFY, id: oco_a12bc3, segment: FNO, "
 
 # Kinds that no back end ordspec has today offers, although the documents' brokers do
@@ -717,11 +718,26 @@ CASES: dict[str, list[Case]] = {
         Case(
             "unreadable",
             "GTT BUY 75 NIFTY25OCT24000CE trigger 100 up market product NRML",
-            "GTT BUY 75 NIFTY25XYZ24000CE trigger 100 up market product NRML",
+            "GTT BUY 75 TITAN25XYZ24000CE trigger 100 up market product NRML",
             (1, 12),
         ),
         Case("lower-case", GTT, GTT.replace("TCS", "tcs"), (1, 12)),
         Case("not-in-master", GTT, GTT, (1, 12), instruments=([TCS_ROW, NIFTY_OPT_ROW], [NIFTY_OPT_ROW])),
+    ],
+    "contract-symbol": [
+        Case("option-type-cut-short", NIFTY_GTT, NIFTY_GTT.replace("24000CE", "24000C"), (1, 12), broker="groww"),
+        Case("no-option-type", NIFTY_GTT, NIFTY_GTT.replace("24000CE", "24000"), (1, 12)),
+        Case("future-cut-short", NIFTY_GTT.replace("24000CE", "FUT"), NIFTY_GTT.replace("24000CE", "FU"), (1, 12), broker="groww"),
+        Case("weekly-30-february", NIFTY_GTT.replace("75 NIFTY25OCT", "65 NIFTY26224"), NIFTY_GTT.replace("75 NIFTY25OCT", "65 NIFTY26230"), (1, 12)),
+        Case("lower-case-contract", NIFTY_GTT, NIFTY_GTT.replace("NIFTY25OCT24000CE", "nifty25oct24000ce"), (1, 12), broker="groww"),
+        Case(
+            "master-underlying",
+            "GTT BUY 500 RELIANCE25OCTFUT trigger 1500 up market product NRML",
+            "GTT BUY 500 RELIANCE25OCTFU trigger 1500 up market product NRML",
+            (1, 13),
+            instruments=([RELIANCE_FUT_ROW], [RELIANCE_FUT_ROW]),
+        ),
+        Y("yaml", f"orders:\n  - {NIFTY_GTT}\n", f"orders:\n  - {NIFTY_GTT.replace('24000CE', '24000C')}\n", (2, 16)),
     ],
     "reference-data": [
         Case(
@@ -1348,7 +1364,7 @@ def test_rule_example_fires(rule, monkeypatch, tmp_path):
 
 
 def test_groww_needs_a_segment_ordspec_cannot_infer():
-    text = "GTT BUY 75 NIFTY25XYZ24000CE trigger 100 up market product NRML"
+    text = "GTT BUY 75 TITAN25XYZ24000CE trigger 100 up market product NRML"
     diagnostics = lint_text(text, broker="groww")
     assert [(d.name, d.line, d.column) for d in diagnostics if d.severity == "error"] == [("missing-field", 1, 12)]
     requests, _ = compile_text(text)  # must not raise

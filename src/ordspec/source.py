@@ -124,3 +124,17 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
 
 def _fail(message: str, line: int, column: int):
     raise NotText(message, line, column)
+
+
+_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
+_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+def ascii_upper(text: str) -> str:
+    """Upper case in ASCII only: str.upper() also maps U+017F LONG S to S (`ſip` would read as SIP)."""
+    return text.upper() if text.isascii() else text.translate(_UPPER)
+
+
+def ascii_lower(text: str) -> str:
+    """Lower case in ASCII only: str.lower() also maps U+212A KELVIN SIGN to k (a KELVIN SIGN in `market` would pass)."""
+    return text.lower() if text.isascii() else text.translate(_LOWER)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ordspec.refdata.symbols import example_contracts, looks_derivative
+from ordspec.refdata.symbols import MONTH_NAMES, example_contracts, looks_derivative
 from ordspec.rules.registry import rule
-
-
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+from ordspec.rules.symbol import misread_contract
 
 
 def _instrument(stmt):
@@ -50,7 +48,7 @@ def unknown_symbol(stmt, ctx):
     """
     What:
     A symbol that looks like a contract but does not read as one
-    (NIFTY25XYZ24000CE), a lower-case symbol, or, with --instruments, a
+    (TITAN25XYZ24000CE), a lower-case symbol, or, with --instruments, a
     symbol the instrument master does not list.
 
     Why:
@@ -58,15 +56,15 @@ def unknown_symbol(stmt, ctx):
     not know, and the broker will reject a symbol it does not list.
 
     Example:
-    GTT BUY 75 NIFTY25XYZ24000CE trigger 100 up market product NRML
-    # warning: cannot read NIFTY25XYZ24000CE as a contract symbol
+    GTT BUY 75 TITAN25XYZ24000CE trigger 100 up market product NRML
+    # warning: cannot read TITAN25XYZ24000CE as a contract symbol
 
     Source:
     market-facts.md (trading symbols NIFTY25OCT24000CE, ASIANPAINT25FEBFUT;
     the Groww instrument CSV columns).
     """
-    if stmt.verb != "CREATE" or stmt.symbol is None:
-        return
+    if stmt.verb != "CREATE" or stmt.symbol is None or misread_contract(stmt, ctx) is not None:
+        return  # (contract-symbol's error says it)
     symbol = stmt.symbol.value
     if symbol != symbol.upper():
         yield stmt.symbol, f"`{symbol}` is not upper case, as exchange symbols are", f"write {symbol.upper()}"
@@ -133,7 +131,7 @@ def expired_contract(stmt, ctx):
     inst = _instrument(stmt)
     if inst is None or inst.expiry is None or ctx.as_of <= inst.expiry:
         return
-    when = str(inst.expiry) if inst.expiry_exact else f"in {_MONTH_NAMES[inst.expiry.month - 1]} {inst.expiry.year}"
+    when = str(inst.expiry) if inst.expiry_exact else f"in {MONTH_NAMES[inst.expiry.month - 1]} {inst.expiry.year}"
     yield (
         stmt.symbol,
         f"{inst.symbol} expired {'on ' if inst.expiry_exact else ''}{when} (checked as of {ctx.as_of})",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ordspec.language import applies
 from ordspec.rules.registry import rule
+from ordspec.rules.symbol import misread_contract
 
 
 def _missing_parts(stmt):
@@ -52,8 +53,8 @@ def _broker_parts(stmt, ctx):
         for name in names:
             if name == "segment" and verb == "CREATE":
                 known = stmt.instrument
-                if stmt.segment is None and "segment" not in stmt.invalid and not (known is not None and known.type == "IDX"):
-                    # (an index: index-symbol says what to write instead)
+                if stmt.segment is None and "segment" not in stmt.invalid and not (known is not None and known.type == "IDX") and not misread_contract(stmt, ctx):
+                    # (an index, a misread contract: index-symbol, contract-symbol say what to write instead)
                     what = f"{stmt.symbol.value}'s" if stmt.symbol is not None else "which"
                     yield stmt.symbol or stmt.kind, f"{broker.title} needs a segment and ordspec cannot tell {what}", "add `segment CASH` or `segment FNO`"
                 continue

@@ -19,7 +19,7 @@ ALL = "all"  # brokers=ALL: a broker-neutral rule that always runs
 # Without these the statement is incomplete (a part could not be read, or is missing), and
 # compiling it would guess: they cannot be suppressed or deselected.
 FIXED = ("syntax", "encoding", "hidden-text", "unsafe-yaml", "bad-number", "bad-value", "duplicate-option", "misplaced-option",
-         "missing-field", "missing-price", "broker-mismatch", "internal-error")
+         "missing-field", "missing-price", "broker-mismatch", "internal-error", "contract-symbol")
 SECTIONS = ("What", "Why", "Decision", "Example", "Source")
 
 
@@ -104,7 +104,7 @@ def _load() -> None:
     if not _loaded:
         _loaded = True
         # Each module registers its rules when imported.
-        from ordspec.rules import broker, contract, order, reading, requests  # noqa: F401
+        from ordspec.rules import broker, contract, order, reading, requests, symbol  # noqa: F401
 
 
 def get(name_or_code: str) -> Rule:
