@@ -242,6 +242,11 @@ CASES: dict[str, list[Case]] = {
         Case("list-datetime", "LIST OCO segment FNO from 2025-01-16T00:00:00", "LIST OCO segment FNO from 2025-01-16", (1, 27)),
         Case("list-status", "LIST OCO segment FNO status ACTIVE", "LIST OCO segment FNO status OPEN", (1, 29)),
         Case("default-line", "default product CNC\n" + GTT, "default product CNCC\n" + GTT, (1, 17)),
+        Case("non-ascii-ref", GTT + " ref abcde1234", GTT + " ref abcdé1234", (1, 65), broker="groww"),
+        Case("kelvin-sign-keyword", GTT.replace("limit 3990", "market"), GTT.replace("limit 3990", "mar\u212aet"), (1, 37)),
+        Case("long-s-value", GTT + " segment CASH", GTT + " segment ca\u017fh", (1, 67)),
+        Case("cyrillic-symbol", GTT, GTT.replace("TCS", "\u0422CS"), (1, 12)),
+        Y("yaml-cyrillic-value", YAML_GTT + "}\n", YAML_GTT.replace("CNC", "CN\u0421") + "}\n", (2, 106)),
         Y("yaml-kind", YAML_GTT + "}\n", YAML_GTT.replace("kind: GTT", "kind: GTX") + "}\n", (2, 12)),
         Y("yaml-direction", YAML_GTT + "}\n", YAML_GTT.replace("DOWN", "SIDEWAYS") + "}\n", (2, 76)),
         Y(
@@ -894,7 +899,6 @@ CASES: dict[str, list[Case]] = {
     ],
     "reference-id": [
         Case("character", GTT + " ref my-ref-1", GTT + " ref my_ref_1", (1, 61), broker="groww"),
-        Case("non-ascii", GTT + " ref abcde1234", GTT + " ref abcdé1234", (1, 61), broker="groww"),
         Case("too-short", GTT + " ref abc12345", GTT + " ref abc1234", (1, 61), broker="groww"),
         Case("too-long", GTT + " ref abcdefghij0123456789", GTT + " ref abcdefghij0123456789x", (1, 61), broker="groww"),
         Case("hyphens", GTT + " ref ab-c-12345", GTT + " ref a-b-c-12345", (1, 61), broker="groww"),

@@ -5,14 +5,18 @@ run, so the lint path parses with this driver instead: a word lexer that is
 contextual in the way Lark's is (each parser state says which terminals it
 accepts) and the LALR shift/reduce loop over Lark's own table. Its trees have
 the shape Lark's would (tests/test_grammar_driver.py compares them on
-generated input). One difference is deliberate: words are whole, so `sl95`
-is an unknown word here where Lark would read `sl` and then `95`.
+generated input). Two differences are deliberate: words are whole, so `sl95`
+is an unknown word here where Lark would read `sl` and then `95`; and keywords
+fold case in ASCII only, where Lark's case-insensitive match also takes
+`mar\u212aet` (a KELVIN SIGN) for `market`.
 """
 
 from __future__ import annotations
 
 import os
 import re
+
+from ordspec.source import ascii_lower
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # A string (maybe unterminated), a comment, or a word; blanks fall between.
@@ -142,7 +146,7 @@ def parse_line(line: str, start: str = "statement"):
                     raise ParseError(Token("STRING", text, column, column + len(text)), ["STRING"], previous, True)
             else:
                 state = stack[-1]
-                kind = keywords[state].get(text.lower()) or free[state] or "?"
+                kind = keywords[state].get(text.lower() if text.isascii() else ascii_lower(text)) or free[state] or "?"
             token = Token(kind, text, column, column + len(text))
         else:
             if end is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ordspec.source import ascii_lower
+
 WHAT = {
     "KIND": "an order kind (GTT, OCO, BRACKET, SIP)",
     "SIDE": "BUY or SELL",
@@ -66,15 +68,16 @@ def explain(error, keywords: dict[str, list[str]]):
     choices = sorted({w for name in expected for w in keywords.get(name, ())})
     if token.type == "STRING":
         return f"a quoted text cannot stand here: expected {wanted}", None
-    if word.lower() in known:
-        if "$END" in expected and word.lower() in keywords.get("KIND", ()) + keywords.get("VERB", ()):
+    lower = ascii_lower(word)
+    if lower in known:
+        if "$END" in expected and lower in keywords.get("KIND", ()) + keywords.get("VERB", ()):
             return f"`{word}` cannot stand here: expected {wanted}", "write one statement per line"
         return f"`{word}` cannot stand here: expected {wanted}", None
     help = None
     if choices:
         from difflib import get_close_matches  # error path only
 
-        close = get_close_matches(word.lower(), choices, n=1, cutoff=0.7)
+        close = get_close_matches(lower, choices, n=1, cutoff=0.7)
         if close:
             help = f"did you mean `{close[0]}`?"
     if len(word) > 40:

@@ -59,8 +59,13 @@ declare(
     In a .ord file: a carriage return without a line feed (old-Mac line
     endings), NEL (U+0085), or a line or paragraph separator (U+2028,
     U+2029). Anywhere: a text-direction control (U+202A-U+202E,
-    U+2066-U+2069). The line is not read; the diagnostic points at the
-    character.
+    U+2066-U+2069). In a keyword, value, symbol or id (anywhere but quoted
+    text, a `notes` or `name` text and comments), in either form: a control
+    character or an invisible one, such as U+200B ZERO WIDTH SPACE, U+2060
+    WORD JOINER, U+00AD SOFT HYPHEN, U+FEFF (past the file's start), U+200E
+    LEFT-TO-RIGHT MARK or a non-ASCII space; in a YAML file, a control
+    character anywhere (YAML reads no such file). The line is not read; the
+    diagnostic points at the character.
 
     Why:
     Editors start a new line at these line breaks; ordspec reads lines that
@@ -141,7 +146,18 @@ declare(
     product is CNC, MIS or NRML; segment CASH, FNO, COMMODITY or CURRENCY;
     exchange NSE, BSE or MCX; validity DAY or IOC; dates are YYYY-MM-DD and
     list times YYYY-MM-DDThh:mm:ss; `security` and `token` are numbers; a
-    `broker` line names a broker ordspec has. Words are case-insensitive.
+    `broker` line names a broker ordspec has. Words are case-insensitive, in
+    ASCII only: keywords, values, symbols and ids are ASCII, and a non-ASCII
+    letter in one is this error at the character (a KELVIN SIGN in `market`,
+    a LONG S in `CASH`, a Cyrillic A in `TCS`), with the ASCII letter it
+    looks like. Quoted text, a `notes` or `name` text and comments take any
+    text.
+
+    Decision:
+    A non-ASCII character in a symbol is an error, not a warning: no exchange
+    lists such a symbol, so the broker could not match the order, and case
+    folding that took `ca\u017fh` for CASH would send another order than the
+    one shown.
 
     Why:
     Each back end maps these neutral words to its broker's own; a word
