@@ -104,6 +104,11 @@ class Assembler:
     # legs
 
     def _price(self, stmt: Statement, text: str, span: Span, what: str) -> Field | None:
+        if not text[-1:].isdigit() and ascii_lower(text) in _keywords():  # `trigger down`: the price is missing
+            stmt.invalid.update((what, "entry.direction") if ascii_lower(text) in ("up", "down") else (what,))
+            word = "limit" if what.endswith(".price") else what.split(".")[0].replace("entry", "trigger")
+            self.report("syntax", span, f"expected a price after `{word}`, not the keyword `{text}`", f"write `{word} PRICE`")
+            return None
         value, problem = values.decimal(text, "price")
         if problem:
             stmt.invalid.add(what)
@@ -287,6 +292,12 @@ class Assembler:
             if not leg.explicit:
                 leg.order_type = _implied_type(stmt, leg)
         return stmt
+
+
+def _keywords() -> set:
+    from ordspec.grammar.driver import tables
+
+    return tables().keyword_set
 
 
 def _implied_type(stmt: Statement, leg: Leg) -> Field | None:

@@ -56,12 +56,26 @@ class ParseError(Exception):
     parser state accepted, `previous` the token before it, if any.
     """
 
-    def __init__(self, token: Token, expected: list[str], previous: Token | None, unterminated: bool = False):
+    def __init__(self, token: Token, expected: list[str], previous: Token | None, unterminated: bool = False, read=()):
         super().__init__(token.value)
         self.token = token
         self.expected = expected
         self.previous = previous
         self.unterminated = unterminated
+        self._read = read
+
+    @property
+    def read(self) -> list[Token]:
+        """The tokens read before the error, in order."""
+        out: list[Token] = []
+        stack = list(reversed(self._read))
+        while stack:
+            item = stack.pop()
+            if type(item) is Token:
+                out.append(item)
+            else:
+                stack.extend(reversed(item if type(item) is list else item.children))
+        return out
 
 
 class Tables:
@@ -76,6 +90,7 @@ class Tables:
             for word in words:
                 by_word.setdefault(word, name)
         self.keyword_names = data["keywords"]
+        self.keyword_set = set(by_word)
         # Per state: lower-cased keyword -> terminal, and the free-word terminal.
         self.words: list[dict[str, str]] = []
         self.free: list[str | None] = []
@@ -143,7 +158,7 @@ def parse_line(line: str, start: str = "statement"):
             if text[0] == '"':
                 kind = "STRING"
                 if not re.fullmatch(_STRING, text):
-                    raise ParseError(Token("STRING", text, column, column + len(text)), ["STRING"], previous, True)
+                    raise ParseError(Token("STRING", text, column, column + len(text)), ["STRING"], previous, True, values)
             else:
                 state = stack[-1]
                 kind = keywords[state].get(text.lower() if text.isascii() else ascii_lower(text)) or free[state] or "?"
@@ -155,7 +170,7 @@ def parse_line(line: str, start: str = "statement"):
             token, kind = end, "$END"
         action = states[stack[-1]].get(kind)
         if action is None:
-            raise ParseError(token, _expected(states[stack[-1]]), previous)
+            raise ParseError(token, _expected(states[stack[-1]]), previous, read=values)
         if action >= 0:  # shift
             stack.append(action)
             values.append(token)

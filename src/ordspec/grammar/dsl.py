@@ -85,6 +85,15 @@ def read_line(build: Assembler, line: str, span_of, check: bool = True):
         return None
     if node is not None and check and odd_character(build, line, node, span_of):
         return None
+    if node is not None and node.rule == "create" and not node.children[2].value[-1:].isdigit():
+        # a quantity ends in a digit (10, INR2000): is it missing, with the symbol in its place?
+        from ordspec.grammar.messages import missing  # the error path only
+
+        found = missing(driver.tables(), node.children[:4])
+        if found is not None:
+            token, message, help = found
+            build.report("syntax", span_of(token), message, help)
+            return None
     return node
 
 
@@ -103,8 +112,7 @@ def syntax_error(build: Assembler, error, span_of) -> None:
     """Report a driver.ParseError at the right place."""
     from ordspec.grammar.messages import explain  # the error path only
 
-    message, help = explain(error, driver.tables().keyword_names)
-    token = error.token
+    message, help, token = explain(error, driver.tables().keyword_names)
     if token.type == "$END":
         at = span_of(error.previous) if error.previous else span_of(driver.Token("$END", "", 1, 1))
         span = Span(at.end_line, at.end_column, at.end_line, at.end_column + 1)
