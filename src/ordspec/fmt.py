@@ -69,8 +69,12 @@ def _size(part) -> str:
 
 def statement(stmt) -> str:
     kind = stmt.kind.value
+    options = stmt.options
     if stmt.verb == CREATE and kind == "SMALLCASE":
         words = ["SMALLCASE", stmt.sc_type.value] + ([stmt.scid.value] if stmt.scid is not None else [])
+        if stmt.scid is None and "iscid" in options:  # SMALLCASE EXIT iscid ID: the id goes first
+            words += ["iscid", _value(options["iscid"])]
+            options = {k: v for k, v in options.items() if k != "iscid"}
     elif stmt.verb == CREATE:
         words = [kind, stmt.side.value, _size(stmt), stmt.symbol.value]
     elif stmt.verb == "LIST":
@@ -86,7 +90,7 @@ def statement(stmt) -> str:
         words += _leg(leg)
     if stmt.frequency is not None:
         words.append(ascii_lower(stmt.frequency.value))
-    words += _options(stmt.options, stmt.defaulted)
+    words += _options(options, stmt.defaulted)
     for scrip in stmt.scrips:
         words += ["plus", _size(scrip), scrip.symbol.value] + _options(scrip.options)
     return " ".join(words)

@@ -150,10 +150,12 @@ def statement(build: Assembler, node, span_of, defaults: dict):
     elif rule == "smallcase":
         sc_type = children[1]
         stmt = build.start(CREATE, "SMALLCASE", span_of(first), line_span)
-        has_scid = len(children) > 2 and isinstance(children[2], driver.Token)
-        scid = children[2] if has_scid else None
+        head = [c for c in children[2:4] if isinstance(c, driver.Token)]  # SCID, or ISCID INVESTED
+        scid = head[0] if head and head[0].type == "SCID" else None
         build.smallcase(stmt, sc_type.value, span_of(sc_type), scid and scid.value, scid and span_of(scid))
-        clauses = children[3:] if has_scid else children[2:]
+        if scid is None and head:  # SMALLCASE EXIT iscid ID: the same option as a later `iscid ID`
+            build.option(stmt, head[0].value, head[1].value, span_of(head[0]), span_of(head[1]))
+        clauses = children[2 + len(head):]
     elif rule == "action":
         verb, kind, order_id = children[:3]
         stmt = build.start(ascii_upper(verb.value), kind.value, span_of(kind), line_span)

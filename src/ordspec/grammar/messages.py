@@ -10,6 +10,8 @@ WHAT = {
     "SMALLCASE": "SMALLCASE",
     "SC_ORDER": "a smallcase order type (BUY, INVESTMORE, FIX, REPAIR, REBALANCE, SIP, MANAGE, EXIT)",
     "SC_INTENT": "SIP_SETUP",
+    "ISCID": "`iscid`",
+    "INVESTED": "the invested smallcase's id (iscid), such as 5f58be2e0ae6815aef0d1118",
     "VERB": "an action (MODIFY, CANCEL, GET, PAUSE, RESUME)",
     "LIST": "LIST",
     "DEFAULT": "`default`",

@@ -35,8 +35,11 @@ def _missing_parts(stmt):
         if stmt.sc_type.value == "SIP_SETUP":
             if "iscid" not in stmt.options and "iscid" not in bad:
                 yield stmt.sc_type, "SIP_SETUP needs the invested smallcase's id", "add `iscid ID`"
-        elif stmt.scid is None:
-            yield stmt.sc_type, f"a smallcase {stmt.sc_type.value} needs the smallcase's id (scid)", "add `scid: SCET_0010` (in the DSL: SMALLCASE BUY SCET_0010)"
+        elif stmt.sc_type.value == "BUY" and stmt.scid is None:  # the first investment: no iscid exists yet
+            yield stmt.sc_type, "a smallcase BUY needs the smallcase's id (scid)", "write `SMALLCASE BUY SCET_0010` (YAML: `scid: SCET_0010`)"
+        elif stmt.scid is None and "iscid" not in stmt.options and "iscid" not in bad:
+            kind = stmt.sc_type.value
+            yield stmt.sc_type, f"a smallcase {kind} needs the invested smallcase's id (iscid) or the smallcase's (scid)", f"write `SMALLCASE {kind} iscid ID` (YAML: `iscid: ID`)"
     elif verb == "MODIFY":
         changes = [stmt.qty, stmt.entry, stmt.target, stmt.sl, stmt.frequency, stmt.amount] + list(stmt.scrips)
         changes += [f for name, f in stmt.options.items() if name not in ("segment", "side") and name not in stmt.defaulted]
@@ -78,7 +81,9 @@ def missing_field(stmt, ctx):
     Every broker needs these: a GTT a trigger with a direction; an OCO a target
     and a stop-loss leg; a BRACKET an entry (limit, market or trigger); a SIP a
     frequency, a start date and a number of installments; SIP_SETUP an iscid;
-    a MODIFY something to change. With a broker named, its own required fields
+    a smallcase BUY its scid, a later smallcase order (INVESTMORE, FIX, ...,
+    EXIT) the invested smallcase's iscid or its scid; a MODIFY something to
+    change. With a broker named, its own required fields
     too: Groww needs product_type on create, the segment on modify, cancel and
     get (it routes by segment), and a GTT modify that changes the order needs
     the order's side.
