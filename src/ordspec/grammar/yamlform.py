@@ -22,7 +22,7 @@ import yaml
 
 from ordspec.grammar import driver
 from ordspec.grammar.assemble import Assembler
-from ordspec.grammar.characters import TEXT_OPTIONS, scalar_offset
+from ordspec.grammar.characters import TEXT_OPTIONS, needs_check, scalar_offset
 from ordspec.grammar.dsl import Parsed, broker_line, read_line, statement
 from ordspec.ir import CREATE, KINDS, VERBS
 from ordspec.language import OPTIONS
@@ -273,6 +273,8 @@ class _Walker:
         self.parsed = parsed
         self.source = source
         self.defaults: dict = {}
+        # ASCII without controls or escapes: no key or value can hold a character out of place
+        self.plain = not needs_check(source.text) and "\\" not in source.text
 
     def span(self, node: Node) -> Span:
         if node.kind == "scalar" or not node.value:
@@ -330,7 +332,7 @@ class _Walker:
                 self.error(key, "a key is a plain word")
                 continue
             name = key.value
-            if self.odd(key):
+            if not self.plain and self.odd(key):
                 continue
             if name == "<<" and not key.style:
                 merges.extend(value.value if value.kind == "seq" else [value])
@@ -374,7 +376,8 @@ class _Walker:
 
     def scalar(self, node: Node, name: str) -> bool:
         if node.kind == "scalar" and not node.is_null and node.value != "":
-            return not self.odd(node, name)
+            value = node.value
+            return self.plain or (value.isascii() and value.isprintable()) or not self.odd(node, name)
         if node.kind == "scalar" and node.value == "":
             self.error(node, f"`{name}` needs a value", rule="bad-value")
             return False

@@ -63,20 +63,23 @@ def unknown_symbol(stmt, ctx):
     market-facts.md (trading symbols NIFTY25OCT24000CE, ASIANPAINT25FEBFUT;
     the Groww instrument CSV columns).
     """
-    if stmt.verb != "CREATE" or stmt.symbol is None or misread_contract(stmt, ctx) is not None:
-        return  # (contract-symbol's error says it)
+    if stmt.verb != "CREATE" or stmt.symbol is None:
+        return
     symbol = stmt.symbol.value
     if symbol != symbol.upper():
-        yield stmt.symbol, f"`{symbol}` is not upper case, as exchange symbols are", f"write {symbol.upper()}"
-        return
-    if stmt.instrument is None and looks_derivative(symbol):
-        yield (
+        found = stmt.symbol, f"`{symbol}` is not upper case, as exchange symbols are", f"write {symbol.upper()}"
+    elif stmt.instrument is None and looks_derivative(symbol):
+        found = (
             stmt.symbol,
             f"cannot read {symbol} as a contract symbol",
             "contracts read UNDERLYING + YY + MON + (FUT | STRIKE + CE/PE), such as NIFTY25OCT24000CE",
         )
     elif ctx.refdata.in_master(symbol) is False and stmt.kind.value in ("GTT", "OCO", "BRACKET"):
-        yield stmt.symbol, f"{symbol} is not in the instrument master {ctx.refdata.master_path}"
+        found = stmt.symbol, f"{symbol} is not in the instrument master {ctx.refdata.master_path}"
+    else:
+        return
+    if misread_contract(stmt, ctx) is None:  # (else contract-symbol's error says it)
+        yield found
 
 
 @rule("OS208", "reference-data", severity="info", summary="A contract whose lot size ordspec does not know", on=("CREATE *",))
