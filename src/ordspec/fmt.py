@@ -1,8 +1,8 @@
 """Canonical text of a statement: what `ordspec fmt` writes, and what parses back to the same IR.
 
 Canonical form: statement words (kinds, actions, sides, smallcase types) and
-option values in upper case, leg and option words in lower case, as DESIGN.md
-writes them; single spaces; prices without trailing zeros (120.50 -> 120.5,
+option values in upper case, leg and option words in lower case, as the
+README writes them; single spaces; prices without trailing zeros (120.50 -> 120.5,
 which every back end formats back to its own precision); options in the
 order of language.OPTIONS; defaults left to the `default` lines they came from.
 """

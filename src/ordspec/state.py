@@ -4,7 +4,7 @@ A Codifi SIP modify replaces the whole SIP, so ordspec needs the SIP as it
 stands to merge a change into; and with the state known, pausing a SIP that
 is not active or resuming one that is not paused is caught before it is sent.
 The file is the JSON that GET /info/sip/orderbook answers (or its `result`
-list), as codifi-sip-orders.txt shows it.
+list), as Codifi's SIP Orders API (SIP OrderBook) shows it.
 """
 
 from __future__ import annotations

@@ -51,10 +51,12 @@ def unsupported(stmt, ctx):
     # error: Groww does not support OCO in CASH
 
     Source:
-    groww-smart-orders-rest.txt ("The COMMODITY segment is not supported for
-    Smart Orders. OCO orders for CASH segment are currently not supported.");
-    groww-smart-orders-python-sdk.txt (CASH OCO is MIS only); each broker's
-    document for its kinds, segments and products (compiler/<broker>.json).
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    ("The COMMODITY segment is not supported for Smart Orders. OCO orders for
+    CASH segment are currently not supported."); Groww Python SDK, Smart Orders,
+    https://groww.in/trade-api/docs/python-sdk (CASH OCO is MIS only); each
+    broker's document for its kinds, segments and products
+    (compiler/<broker>.json).
     """
     verb, kind = stmt.verb, stmt.kind.value
     broker = ctx.broker
@@ -175,9 +177,11 @@ def not_modifiable(stmt, ctx):
     # help: cancel the OCO and create a new one
 
     Source:
-    groww-smart-orders-rest.txt and groww-smart-orders-python-sdk.txt
-    ("Modifiable Fields - GTT", "Modifiable Fields - OCO", "Modify vs
-    Cancel-Create"); indstocks-smart-orders.txt (Modify Smart Order;
+    Groww's Smart Orders pages,
+    https://groww.in/trade-api/docs/curl/smart-orders and
+    https://groww.in/trade-api/docs/python-sdk ("Modifiable Fields - GTT",
+    "Modifiable Fields - OCO", "Modify vs Cancel-Create"); INDstocks Smart Order
+    APIs, https://api-docs.indstocks.com/smart_orders/ (Modify Smart Order;
     Modification and Cancellation).
     """
     if stmt.verb != "MODIFY" or not ctx.offered(stmt):
@@ -216,9 +220,10 @@ def price_precision(stmt, ctx):
     # error: Groww takes prices with at most 2 decimal places, not 3985.005
 
     Source:
-    groww-smart-orders-rest.txt ("trigger_price: Trigger price as a decimal
-    string. Example: 3985.00"); groww-smart-orders-python-sdk.txt ("All prices
-    should be passed as decimal strings (e.g., "3985.00")").
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    ("trigger_price: Trigger price as a decimal string. Example: 3985.00");
+    Groww Python SDK, Smart Orders, https://groww.in/trade-api/docs/python-sdk
+    ("All prices should be passed as decimal strings (e.g., "3985.00")").
     """
     if ctx.broker is None:
         return
@@ -264,9 +269,10 @@ def silent_conversion(stmt, ctx):
     # warning: INDstocks sets trigger_limit_price to the trigger price: this order executes as a trigger-limit at 1520
 
     Source:
-    indstocks-smart-orders.txt ("Market Orders Are Converted to Limit Orders";
-    trigger_limit_price: "If omitted, trigger_limit_price is automatically set
-    equal to trigger_price"; How Smart Orders Work: the circuit bounds).
+    INDstocks Smart Order APIs, https://api-docs.indstocks.com/smart_orders/
+    ("Market Orders Are Converted to Limit Orders"; trigger_limit_price: "If
+    omitted, trigger_limit_price is automatically set equal to trigger_price";
+    How Smart Orders Work: the circuit bounds).
     """
     hook = getattr(ctx.broker.module, "silent", None) if ctx.offered(stmt) else None
     if hook is not None:
@@ -299,8 +305,8 @@ def order_id(stmt, ctx):
     # error: DRV-28131451 is a DERIVATIVE (FNO) order, not CASH
 
     Source:
-    indstocks-smart-orders.txt (Order ID Prefixes; Modify and Cancel: segment
-    "Enum: EQUITY, DERIVATIVE").
+    INDstocks Smart Order APIs, https://api-docs.indstocks.com/smart_orders/
+    (Order ID Prefixes; Modify and Cancel: segment "Enum: EQUITY, DERIVATIVE").
     """
     prefixes = ctx.broker.table.get("order_ids", {}) if ctx.broker else {}
     segment = stmt.segment
@@ -340,9 +346,9 @@ def sip_state(stmt, ctx):
     # error: Codifi replaces the whole SIP on modify: ordspec needs the current SIP
 
     Source:
-    codifi-sip-orders.txt (SIP Modify: every field of the SIP; SIP OrderBook:
-    "active": "true" if SIP is active, "false" if paused/canceled; SIP Pause,
-    SIP Resume).
+    Codifi SIP Orders API, as each broker publishes it (SIP Modify: every field
+    of the SIP; SIP OrderBook: "active": "true" if SIP is active, "false" if
+    paused/canceled; SIP Pause, SIP Resume).
     """
     state = ctx.state
     number = stmt.order_id.value
@@ -391,9 +397,10 @@ def connected_user(stmt, ctx, credentials):
     # error: smallcase INVESTMORE needs a connected user's token; the token given is a guest's
 
     Source:
-    smallcase-gateway-transactions.txt ("x-gateway-authtoken JWT: can be a guest
-    user auth token" for BUY; "must be connected user auth token" for the
-    others and SIP_SETUP); market-facts.md (smallcase Gateway).
+    smallcase Gateway, Transactions, https://developers.gateway.smallcase.com
+    ("x-gateway-authtoken JWT: can be a guest user auth token" for BUY; "must be
+    connected user auth token" for the others and SIP_SETUP); smallcase
+    Gateway's auth tokens (a guest token carries {"guest": true}).
     """
     claims = credentials.jwt_claims() if credentials is not None else None
     if not claims or claims.get("guest") is not True:

@@ -99,9 +99,11 @@ def missing_field(stmt, ctx):
     # with --broker groww: error: Groww needs `product` for create OCO
 
     Source:
-    groww-smart-orders-rest.txt (request schemas, * required parameters;
-    "order.transaction_type: required but not modifiable"); DESIGN.md (the
-    meaning of the pieces); codifi-sip-orders.txt; smallcase-gateway-transactions.txt.
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    (request schemas, * required parameters; "order.transaction_type: required
+    but not modifiable"); ordspec policy (README: The language); Codifi SIP
+    Orders API, as each broker publishes it; smallcase Gateway, Transactions,
+    https://developers.gateway.smallcase.com.
     """
     yield from _missing_parts(stmt)
     if ctx.offered(stmt):
@@ -136,8 +138,10 @@ def missing_price(stmt, ctx):
     # error: this GTT places no order: write `limit PRICE` or `market`
 
     Source:
-    groww-smart-orders-rest.txt (order.price, target.price, stop_loss.price);
-    indstocks-smart-orders.txt ("Stop-Loss and Target Legs Require a Limit Price").
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    (order.price, target.price, stop_loss.price); INDstocks Smart Order APIs,
+    https://api-docs.indstocks.com/smart_orders/ ("Stop-Loss and Target Legs
+    Require a Limit Price").
     """
     if stmt.verb == "CREATE" and stmt.kind.value == "GTT" and stmt.entry is not None:
         entry = stmt.entry
@@ -175,7 +179,8 @@ def unexpected_price(stmt, ctx):
     # error: a MARKET order takes no limit price
 
     Source:
-    groww-smart-orders-rest.txt ("order.price: set to null for MARKET/SL_M").
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    ("order.price: set to null for MARKET/SL_M").
     """
     for leg in stmt.legs():
         kind = leg.order_type
@@ -220,18 +225,20 @@ def leg_order(stmt, ctx):
     mirrors them for a parent that sells. INDstocks' own LIMIT example breaks
     MinTgtLimitPrice (target limit 38 under its trigger 41): ordspec enforces
     the written validation, so that example fails here; with a target limit
-    above 41 (DESIGN.md writes 42) it compiles.
+    above 41 (the spine example writes 42) it compiles.
 
     Example:
     OCO SELL 75 NIFTY25OCT24000CE target 95 sl 120.5 product MIS
     # error: the target (95) must trigger above the stop-loss (120.5)
 
     Source:
-    market-facts.md ("Stop-loss trigger vs limit": SELL trigger >= limit, BUY
-    trigger <= limit; equality per broker); groww-smart-orders-rest.txt (OCO
-    target/stop_loss; the leg directions derive from the position);
-    indstocks-smart-orders.txt (MaxSlTriggerPrice, MaxSlLimitPrice,
-    MinTgtTriggerPrice, MinTgtLimitPrice).
+    brokers' support pages on stop-loss orders (Rmoney; Kotak: strictly; Zerodha
+    forum: not equal): SELL trigger >= limit, BUY trigger <= limit, equality per
+    broker; Groww Smart Orders API,
+    https://groww.in/trade-api/docs/curl/smart-orders (OCO target/stop_loss; the
+    leg directions derive from the position); INDstocks Smart Order APIs,
+    https://api-docs.indstocks.com/smart_orders/ (MaxSlTriggerPrice,
+    MaxSlLimitPrice, MinTgtTriggerPrice, MinTgtLimitPrice).
     """
     side = _exit_side(stmt)
     if side is None:
@@ -290,7 +297,8 @@ def oco_quantity(stmt, ctx):
     # error: quantity 150 is more than the position of 75 it protects
 
     Source:
-    groww-smart-orders-rest.txt (Create OCO: quantity, net_position_quantity; Notes; Quick Tips).
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    (Create OCO: quantity, net_position_quantity; Notes; Quick Tips).
     """
     if stmt.verb != "CREATE" or stmt.kind.value != "OCO" or stmt.qty is None:
         return
@@ -319,8 +327,9 @@ def oco_direction(stmt, ctx):
     # error: a SELL OCO exits a long position, but the position is -75
 
     Source:
-    groww-smart-orders-rest.txt (transaction_type: "Direction of protection/exit
-    for your position"; "The leg directions are derived from your net position").
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    (transaction_type: "Direction of protection/exit for your position"; "The
+    leg directions are derived from your net position").
     """
     if stmt.verb != "CREATE" or stmt.kind.value != "OCO" or stmt.side is None:
         return
@@ -353,7 +362,8 @@ def date_order(stmt, ctx):
     # error: the SIP starts (2025-05-01) before it is registered (2025-05-19)
 
     Source:
-    codifi-sip-orders.txt (SIP Execute: regDate, startDate; SIP OrderBook: regDate).
+    Codifi SIP Orders API, as each broker publishes it (SIP Execute: regDate,
+    startDate; SIP OrderBook: regDate).
     """
     start = stmt.options.get("start")
     registered = stmt.options.get("registered")

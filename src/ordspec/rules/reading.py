@@ -24,8 +24,8 @@ declare(
     # error: unknown word `taget` ... did you mean `target`?
 
     Source:
-    ordspec policy; the language is defined in ordspec/grammar/ordspec.lark
-    and DESIGN.md ("The language - the spine").
+    ordspec policy; the language is defined in ordspec/grammar/ordspec.lark and
+    the README (The language).
     """,
 )
 
@@ -133,7 +133,8 @@ declare(
     # error: `3.9e3` is not a plain decimal price; help: write 3900
 
     Source:
-    DESIGN.md: "numbers are plain decimals (never floats inside: Decimal end to end)".
+    ordspec policy: "numbers are plain decimals (never floats inside: Decimal
+    end to end)" (README: The language).
     """,
 )
 
@@ -168,9 +169,9 @@ declare(
     # error: `CNCC` is not a product; help: did you mean CNC?
 
     Source:
-    DESIGN.md ("The neutral vocabulary is product CNC|MIS|NRML, segment
-    CASH|FNO|COMMODITY|CURRENCY, exchange NSE|BSE|..."); the broker documents
-    for the list status words and date formats.
+    ordspec policy (the neutral vocabulary: product CNC|MIS|NRML, segment
+    CASH|FNO|COMMODITY|CURRENCY, exchange NSE|BSE|MCX; README: The language);
+    the broker documents for the list status words and date formats.
     """,
 )
 
@@ -260,7 +261,8 @@ def not_positive(stmt, ctx):
     # error: quantity 0 is not above zero
 
     Source:
-    indstocks-smart-orders.txt, Validations; codifi-sip-orders.txt (endPeriod:
+    INDstocks Smart Order APIs, https://api-docs.indstocks.com/smart_orders/,
+    Validations; Codifi SIP Orders API, as each broker publishes it (endPeriod:
     number of SIP cycles).
     """
     for field in [stmt.qty] + [s.qty for s in stmt.scrips]:
@@ -298,7 +300,8 @@ declare(
     # warning: row skipped: unreadable value
 
     Source:
-    market-facts.md (Groww instrument master CSV columns).
+    Groww's instrument master CSV and its columns (Groww Trade API,
+    https://groww.in/trade-api/docs).
     """,
 )
 
