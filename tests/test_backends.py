@@ -146,7 +146,7 @@ def test_every_broker_has_its_goldens():
         "place-trigger-market-equity",
     ]
     assert {"execute", "modify", "pause", "resume", "cancel", "list"} <= set(stems["codifi"])
-    assert stems["smallcase"] == ["buy", "investmore", "sip-setup"]
+    assert stems["smallcase"] == ["buy", "exit-iscid", "investmore", "sip-setup"]
 
 
 @pytest.mark.parametrize("path", GOLDENS, ids=gid)
@@ -711,6 +711,43 @@ class TestSmallcase:
         assert names(diagnostics) == ["notes-length"]
         assert str(len(notes)) in diagnostics[0].message and "256" in diagnostics[0].message
 
+    @pytest.mark.parametrize(
+        "word, type_",
+        [(w, w) for w in ("INVESTMORE", "FIX", "REBALANCE", "SIP", "MANAGE", "EXIT")] + [("REPAIR", "FIX")],
+    )
+    def test_a_later_order_on_an_invested_smallcase_by_its_iscid(self, word, type_):
+        """The document: "The iscid can be used to trigger subsequent orders on the invested smallcase"."""
+        iscid = "5f58be2e0ae6815aef0d1118"
+        _, body = one(f"SMALLCASE {word} iscid {iscid}", "smallcase", gateway="gw")
+        assert exact(body) == exact({"intent": "TRANSACTION", "orderConfig": {"type": type_, "iscid": iscid}})
+        assert schema_errors("smallcase/transaction.schema.json", body) == []
+        yaml = f"orders:\n  - {{kind: SMALLCASE, type: {word}, iscid: {iscid}}}\n"
+        [request], _ = compile_text(yaml, broker="smallcase", name="t.yaml", gateway="gw")
+        assert exact(written(request.body)[1]) == exact(body)  # the YAML form: the same request
+        _, with_notes = one(f'SMALLCASE {word.lower()} ISCID {iscid} notes "n"', "smallcase", gateway="gw")
+        assert with_notes == {**body, "notes": "n"}
+
+    def test_the_iscid_form_formats_and_reads_back(self):
+        from ordspec.fmt import source
+        from ordspec.source import SourceFile
+
+        text, errors = source(SourceFile("t.ord", 'smallcase exit ISCID 5f58be2e0ae6815aef0d1118 notes "n"\n'))
+        assert (text, errors) == ("SMALLCASE EXIT iscid 5f58be2e0ae6815aef0d1118 notes n\n", [])
+        assert source(SourceFile("t.ord", text)) == (text, [])
+
+    def test_a_buy_needs_its_scid_and_says_what_to_write(self):
+        diagnostics = lint_text("SMALLCASE BUY iscid 5f58be2e0ae6815aef0d1118", broker="smallcase")
+        assert names(diagnostics) == ["missing-field", "unsupported"]
+        assert diagnostics[0].help == "write `SMALLCASE BUY SCET_0010` (YAML: `scid: SCET_0010`)"
+
+    def test_a_later_order_needs_an_iscid_or_a_scid(self):
+        [d] = lint_text("orders:\n  - {kind: SMALLCASE, type: EXIT}\n", broker="smallcase", name="t.yaml")
+        assert d.name == "missing-field" and d.help == "write `SMALLCASE EXIT iscid ID` (YAML: `iscid: ID`)"
+        [d] = lint_text("SMALLCASE EXIT", broker="smallcase")
+        assert d.message == "the line ends too early after `EXIT`: expected `iscid` or a smallcase id such as SCET_0010"
+        [d] = lint_text("SMALLCASE EXIT iscid", broker="smallcase")
+        assert d.name == "syntax" and "expected the invested smallcase's id (iscid)" in d.message
+
     def test_sip_setup_takes_no_notes_and_needs_an_iscid(self):
         with_notes = 'SMALLCASE SIP_SETUP iscid 5f58be2e0ae6815aef0d1118 notes "x"'
         assert names(lint_text(with_notes, broker="smallcase")) == ["unsupported"]
@@ -748,6 +785,8 @@ class TestSchemas:
             ("smallcase/buy", {"notes": "n" * 257}),
             ("smallcase/buy", {"orderConfig": {"type": "REPAIR", "scid": "SCET_0010"}}),
             ("smallcase/sip-setup", {"notes": "x"}),
+            ("smallcase/exit-iscid", {"orderConfig": {"type": "EXIT"}}),
+            ("smallcase/exit-iscid", {"orderConfig": {"type": "BUY", "iscid": "5f58be2e0ae6815aef0d1118"}}),
         ],
     )
     def test_a_wrong_body_is_caught_by_both_validators(self, golden, change):

@@ -120,7 +120,7 @@ def snapshot_repo(tmp_path: Path) -> Path:
     write(
         repo / "orders" / "b.ord",
         'SMALLCASE BUY SCET_0010 notes "héllo ₹ wörld" ref sref-unique-123\n'
-        "OCO SELL 75 NIFTY25XYZ24000CE target 120.50 limit 121 sl 95 product MIS\n"
+        "OCO SELL 75 TITAN25XYZ24000CE target 120.50 limit 121 sl 95 product MIS\n"
         'GTT BUY 10 TCS trigger 3985 down limit 3990 product "50%,\\"x\\":y"\n',
     )
     write(

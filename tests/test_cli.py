@@ -818,7 +818,8 @@ def test_control_characters_in_a_file_never_reach_the_terminal(tmp_path):
     out = text(r.stdout)
     assert "produc\u241b[2Jt" in out
     [block] = blocks(out)
-    assert under_carets(block) == "produc\u241b[2Jt"
+    assert block["name"] == "hidden-text" and "U+001B ESCAPE" in block["raw"][0]
+    assert under_carets(block) == "\u241b"  # at the character, which shows as a control picture
 
 
 @pytest.mark.parametrize("suffix", [".ord", ".yaml"])

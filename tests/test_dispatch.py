@@ -948,7 +948,7 @@ def test_the_brokers_default_rate_applies_without_one(tmp_path, paper):
 @pytest.mark.parametrize(
     "args, config, message",
     [
-        (("--rate", "11"), None, "INDstocks allows at most 10 requests/s (market-facts.md: order APIs 10 requests/s)"),
+        (("--rate", "11"), None, "INDstocks allows at most 10 requests/s (INDstocks API documentation, https://api-docs.indstocks.com: order APIs 10 requests/s)"),
         ((), "rate = 20\n", "INDstocks allows at most 10 requests/s"),
         (("--rate", "0"), None, "choose above 0 and at most 100"),
         (("--rate", "fast"), None, "is not a number of requests per second"),

@@ -100,6 +100,7 @@ def lines(draw):
                 ["SIP", "BUY", "1", "TCS-EQ"],
                 ["SMALLCASE", "BUY", "SCET_0010"],
                 ["SMALLCASE", "SIP_SETUP"],
+                ["SMALLCASE", "EXIT", "iscid"],
                 ["MODIFY", "OCO", "oco_a12bc3"],
                 ["CANCEL", "GTT", "gtt_91a7f4"],
                 ["LIST", "OCO"],
@@ -135,6 +136,8 @@ def driver_result(line: str):
 @settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
 @given(lines())
 @example("SMALLCASE SIP_SETUP iscid 5f58be2e0ae6815aef0d1118")
+@example("SMALLCASE EXIT iscid 5f58be2e0ae6815aef0d1118 notes \"x\"")
+@example("SMALLCASE EXIT iscidx 5f58be2e0ae6815aef0d1118")
 @example("GTT BUY 10 TCS trigger 3985 down limit 3990 # limit 4000")
 def test_driver_reads_what_lark_reads(line):
     mine, theirs = driver_result(line), lark_result(line)

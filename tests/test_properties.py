@@ -269,7 +269,7 @@ def _hyphenate(body: str, places: list[int]) -> str:
 order_ids = st.one_of(
     st.from_regex(r"(gtt|oco)_[0-9a-f]{6}", fullmatch=True),
     st.from_regex(r"[A-Za-z0-9_.-]{1,24}", fullmatch=True).filter(lambda s: s not in (".", "..")),  # (dot steps: unsafe-id)
-    st.sampled_from(["target", "segment", "LIST", "x:y", "é-ordre", "订单1"]),  # (`/`, `?`, `%` are unsafe-id)
+    st.sampled_from(["target", "segment", "LIST", "x:y"]),  # (ids are ASCII; `/`, `?`, `%` are unsafe-id)
 )
 
 
@@ -891,19 +891,27 @@ def raw_price(draw) -> str:
     return draw(signs) + text
 
 
-WORD_ALPHABET = st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc"), blacklist_characters='"#' + BIDI)
-plain_words = st.text(WORD_ALPHABET, min_size=1, max_size=12).filter(lambda w: not any(c.isspace() for c in w))
+# Keywords, values, symbols and ids are printable ASCII; the text of `name` and `notes` is any text.
+WORD_ALPHABET = st.characters(min_codepoint=0x21, max_codepoint=0x7E, blacklist_characters='"#')
+TEXT_ALPHABET = st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc"), blacklist_characters='"#' + BIDI)
+plain_words = st.text(WORD_ALPHABET, min_size=1, max_size=12)
 free_words = st.one_of(
     plain_words,
     st.sampled_from(["TCS", "NIFTY25OCT24000CE", "TCS-EQ", "gtt_91a7f4", "SCET_0010", "target", "limit", "a\\b", "'", "\\"]),
 )
-string_literals = st.lists(
-    st.one_of(
-        st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters='"\\\n\x00' + LINE_BREAKS + BIDI), min_size=1, max_size=6),
-        st.sampled_from(['\\"', "\\\\", "\\n", "\\t", "\\#", "#", "\\ ", " ", "\u200f", "\x0c"]),
-    ),
-    max_size=5,
-).map(lambda parts: '"' + "".join(parts) + '"')  # any characters but a newline, with \" and \\ (and other \x) escapes
+text_words = st.one_of(free_words, st.text(TEXT_ALPHABET, min_size=1, max_size=12).filter(lambda w: not any(c.isspace() for c in w)))
+
+
+def _string_literals(chars, odd):
+    return st.lists(
+        st.one_of(st.text(chars, min_size=1, max_size=6), st.sampled_from(['\\"', "\\\\", "\\n", "\\t", "\\#", "#", "\\ ", " "] + odd)),
+        max_size=5,
+    ).map(lambda parts: '"' + "".join(parts) + '"')  # with \" and \\ (and other \x) escapes
+
+
+# a text: any characters but a newline; a quoted value: printable ASCII and blanks
+string_literals = _string_literals(st.characters(blacklist_categories=("Cs",), blacklist_characters='"\\\n\x00' + LINE_BREAKS + BIDI), ["\u200f", "\x0c"])
+ascii_literals = _string_literals(st.characters(min_codepoint=0x20, max_codepoint=0x7E, blacklist_characters='"\\'), [])
 
 
 def option_value(draw, style: Style, name: str) -> str:
@@ -922,8 +930,10 @@ def option_value(draw, style: Style, name: str) -> str:
         text = draw(st.dates(date(2000, 1, 1), date(2099, 12, 31))).isoformat()
     elif kind == "datetime":
         text = draw(st.datetimes(datetime(2000, 1, 1), datetime(2099, 12, 31))).replace(microsecond=0).isoformat()
-    else:  # word or text: any word, or any string
-        return draw(st.one_of(free_words, string_literals))
+    elif kind == "text":  # any word, or any string
+        return draw(st.one_of(text_words, string_literals))
+    else:  # a word: an ASCII word or quoted ASCII
+        return draw(st.one_of(free_words, ascii_literals))
     return '"' + text + '"' if style.chance(0.15) else text
 
 

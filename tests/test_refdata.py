@@ -120,17 +120,17 @@ class TestSymbols:
         assert looks_derivative(symbol)
         assert parse(symbol) is None
 
-    def test_an_unreadable_contract_is_a_warning_at_the_symbol(self):
-        text = "GTT BUY 75 NIFTY25XYZ24000CE trigger 100 up market product NRML\n"
+    def test_an_unreadable_contract_on_an_unknown_underlying_is_a_warning_at_the_symbol(self):
+        text = "GTT BUY 75 TITAN25XYZ24000CE trigger 100 up market product NRML\n"
         d = only(lint_text(text), "unknown-symbol")
         assert d.severity == "warning"
         assert (d.line, d.column, d.end_column) == (1, 12, 29)
-        assert d.message == "cannot read NIFTY25XYZ24000CE as a contract symbol"
+        assert d.message == "cannot read TITAN25XYZ24000CE as a contract symbol"
         assert errors(lint_text(text)) == []
 
-    def test_a_lower_case_symbol_is_a_warning(self):
-        d = only(lint_text("GTT BUY 75 nifty25oct24000ce trigger 100 up market product NRML\n"), "unknown-symbol")
-        assert d.help == "write NIFTY25OCT24000CE"
+    def test_a_lower_case_share_is_a_warning(self):
+        d = only(lint_text("GTT BUY 10 tcs trigger 100 up market product CNC\n"), "unknown-symbol")
+        assert d.help == "write TCS"
 
     @pytest.mark.parametrize("symbol", ["NIFTY", "BANKNIFTY", "FINNIFTY", "MIDCPNIFTY", "NIFTYNXT50", "SENSEX", "BANKEX"])
     def test_an_index_is_not_a_contract(self, ref, symbol):
@@ -176,7 +176,7 @@ class TestLotSizes:
     def test_the_lot_belongs_to_the_expiry(self, ref, symbol, lot):
         inst = ref.lookup(symbol, None, DOC_DAY)
         assert inst.lot[0] == lot
-        assert "market-facts.md" in inst.lot[1]
+        assert re.search(r"circular|NSE/FAOP/|SEBI/HO/", inst.lot[1]), inst.lot[1]  # the circular it comes from
 
     def test_not_to_the_day_it_is_checked_on(self, ref):
         # Old and new lots trade side by side: on one day, December 2025 is 75 and January 2026 is 65.

@@ -59,6 +59,7 @@ YAML_BLOCK_GTT = (
     "orders:\n  - kind: GTT\n    side: BUY\n    qty: 10\n    symbol: TCS\n"
     "    trigger: 3985\n    direction: DOWN\n    limit: 3990\n    product: CNC\n"
 )
+NIFTY_GTT = "GTT BUY 75 NIFTY25OCT24000CE trigger 100 up market product NRML"
 YAML_MODIFY_OCO = "orders:\n  - {kind: OCO, action: MODIFY, id: oco_a12bc3, segment: FNO, "
 
 # Kinds that no back end ordspec has today offers, although the documents' brokers do
@@ -241,6 +242,11 @@ CASES: dict[str, list[Case]] = {
         Case("list-datetime", "LIST OCO segment FNO from 2025-01-16T00:00:00", "LIST OCO segment FNO from 2025-01-16", (1, 27)),
         Case("list-status", "LIST OCO segment FNO status ACTIVE", "LIST OCO segment FNO status OPEN", (1, 29)),
         Case("default-line", "default product CNC\n" + GTT, "default product CNCC\n" + GTT, (1, 17)),
+        Case("non-ascii-ref", GTT + " ref abcde1234", GTT + " ref abcdé1234", (1, 65), broker="groww"),
+        Case("kelvin-sign-keyword", GTT.replace("limit 3990", "market"), GTT.replace("limit 3990", "mar\u212aet"), (1, 37)),
+        Case("long-s-value", GTT + " segment CASH", GTT + " segment ca\u017fh", (1, 67)),
+        Case("cyrillic-symbol", GTT, GTT.replace("TCS", "\u0422CS"), (1, 12)),
+        Y("yaml-cyrillic-value", YAML_GTT + "}\n", YAML_GTT.replace("CNC", "CN\u0421") + "}\n", (2, 106)),
         Y("yaml-kind", YAML_GTT + "}\n", YAML_GTT.replace("kind: GTT", "kind: GTX") + "}\n", (2, 12)),
         Y("yaml-direction", YAML_GTT + "}\n", YAML_GTT.replace("DOWN", "SIDEWAYS") + "}\n", (2, 76)),
         Y(
@@ -740,11 +746,26 @@ CASES: dict[str, list[Case]] = {
         Case(
             "unreadable",
             "GTT BUY 75 NIFTY25OCT24000CE trigger 100 up market product NRML",
-            "GTT BUY 75 NIFTY25XYZ24000CE trigger 100 up market product NRML",
+            "GTT BUY 75 TITAN25XYZ24000CE trigger 100 up market product NRML",
             (1, 12),
         ),
         Case("lower-case", GTT, GTT.replace("TCS", "tcs"), (1, 12)),
         Case("not-in-master", GTT, GTT, (1, 12), instruments=([TCS_ROW, NIFTY_OPT_ROW], [NIFTY_OPT_ROW])),
+    ],
+    "contract-symbol": [
+        Case("option-type-cut-short", NIFTY_GTT, NIFTY_GTT.replace("24000CE", "24000C"), (1, 12), broker="groww"),
+        Case("no-option-type", NIFTY_GTT, NIFTY_GTT.replace("24000CE", "24000"), (1, 12)),
+        Case("future-cut-short", NIFTY_GTT.replace("24000CE", "FUT"), NIFTY_GTT.replace("24000CE", "FU"), (1, 12), broker="groww"),
+        Case("weekly-30-february", NIFTY_GTT.replace("75 NIFTY25OCT", "65 NIFTY26224"), NIFTY_GTT.replace("75 NIFTY25OCT", "65 NIFTY26230"), (1, 12)),
+        Case("lower-case-contract", NIFTY_GTT, NIFTY_GTT.replace("NIFTY25OCT24000CE", "nifty25oct24000ce"), (1, 12), broker="groww"),
+        Case(
+            "master-underlying",
+            "GTT BUY 500 RELIANCE25OCTFUT trigger 1500 up market product NRML",
+            "GTT BUY 500 RELIANCE25OCTFU trigger 1500 up market product NRML",
+            (1, 13),
+            instruments=([RELIANCE_FUT_ROW], [RELIANCE_FUT_ROW]),
+        ),
+        Y("yaml", f"orders:\n  - {NIFTY_GTT}\n", f"orders:\n  - {NIFTY_GTT.replace('24000CE', '24000C')}\n", (2, 16)),
     ],
     "reference-data": [
         Case(
@@ -917,7 +938,6 @@ CASES: dict[str, list[Case]] = {
     ],
     "reference-id": [
         Case("character", GTT + " ref my-ref-1", GTT + " ref my_ref_1", (1, 61), broker="groww"),
-        Case("non-ascii", GTT + " ref abcde1234", GTT + " ref abcdé1234", (1, 61), broker="groww"),
         Case("too-short", GTT + " ref abc12345", GTT + " ref abc1234", (1, 61), broker="groww"),
         Case("too-long", GTT + " ref abcdefghij0123456789", GTT + " ref abcdefghij0123456789x", (1, 61), broker="groww"),
         Case("hyphens", GTT + " ref ab-c-12345", GTT + " ref a-b-c-12345", (1, 61), broker="groww"),
@@ -1414,7 +1434,7 @@ def test_rule_example_fires(rule, monkeypatch, tmp_path):
 
 
 def test_groww_needs_a_segment_ordspec_cannot_infer():
-    text = "GTT BUY 75 NIFTY25XYZ24000CE trigger 100 up market product NRML"
+    text = "GTT BUY 75 TITAN25XYZ24000CE trigger 100 up market product NRML"
     diagnostics = lint_text(text, broker="groww")
     assert [(d.name, d.line, d.column) for d in diagnostics if d.severity == "error"] == [("missing-field", 1, 12)]
     requests, _ = compile_text(text)  # must not raise

@@ -336,11 +336,16 @@ class TestPositions:
         assert where(d) == (1, column(text, 1, "produkt"), 1, column(text, 1, "produkt") + 7)
         assert d.help == "did you mean `product`?"
 
-    def test_double_quotes_with_escapes_fall_back_to_the_scalar(self):
+    def test_double_quotes_with_escapes_are_placed_through_the_escapes(self):
         text = '- "SMALLCASE BUY SCET_0010 notes \\"first buy\\" produkt CNC"\n'
         d = only(ylint(text), "syntax")
-        assert (d.line, d.column) == (1, 3)
+        assert where(d) == (1, column(text, 1, "produkt"), 1, column(text, 1, "produkt") + 7)
         assert "produkt" in d.message
+
+    def test_a_multi_line_double_quoted_scalar_falls_back_to_the_scalar(self):
+        text = '- "SMALLCASE BUY SCET_0010 notes \\"first buy\\"\n  produkt CNC"\n'
+        d = only(ylint(text), "syntax")
+        assert (d.line, d.column) == (1, 3)
 
     @pytest.mark.parametrize("indicator", ["|", ">", "|-", ">-"])
     def test_block_scalars_fall_back_to_the_scalars_start(self, indicator):

@@ -1,8 +1,8 @@
 """Canonical text of a statement: what `ordspec fmt` writes, and what parses back to the same IR.
 
 Canonical form: statement words (kinds, actions, sides, smallcase types) and
-option values in upper case, leg and option words in lower case, as DESIGN.md
-writes them; single spaces; prices without trailing zeros (120.50 -> 120.5,
+option values in upper case, leg and option words in lower case, as the
+README writes them; single spaces; prices without trailing zeros (120.50 -> 120.5,
 which every back end formats back to its own precision); options in the
 order of language.OPTIONS; defaults left to the `default` lines they came from.
 """
@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ordspec.ir import CREATE
 from ordspec.language import OPTION_ORDER
+from ordspec.source import ascii_lower
 
 
 def price(value: Decimal) -> str:
@@ -42,7 +43,7 @@ def _leg(leg) -> list[str]:
         if leg.trigger is not None:
             out += ["trigger", price(leg.trigger.value)]
         if leg.direction is not None:
-            out.append(leg.direction.value.lower())
+            out.append(ascii_lower(leg.direction.value))
         if leg.market is not None or (leg.order_type is not None and leg.order_type.value == "MARKET"):
             out.append("market")  # (YAML may say `order_type: MARKET` without `market: true`)
     else:
@@ -68,8 +69,12 @@ def _size(part) -> str:
 
 def statement(stmt) -> str:
     kind = stmt.kind.value
+    options = stmt.options
     if stmt.verb == CREATE and kind == "SMALLCASE":
         words = ["SMALLCASE", stmt.sc_type.value] + ([stmt.scid.value] if stmt.scid is not None else [])
+        if stmt.scid is None and "iscid" in options:  # SMALLCASE EXIT iscid ID: the id goes first
+            words += ["iscid", _value(options["iscid"])]
+            options = {k: v for k, v in options.items() if k != "iscid"}
     elif stmt.verb == CREATE:
         words = [kind, stmt.side.value, _size(stmt), stmt.symbol.value]
     elif stmt.verb == "LIST":
@@ -84,8 +89,8 @@ def statement(stmt) -> str:
     for leg in stmt.legs():
         words += _leg(leg)
     if stmt.frequency is not None:
-        words.append(stmt.frequency.value.lower())
-    words += _options(stmt.options, stmt.defaulted)
+        words.append(ascii_lower(stmt.frequency.value))
+    words += _options(options, stmt.defaulted)
     for scrip in stmt.scrips:
         words += ["plus", _size(scrip), scrip.symbol.value] + _options(scrip.options)
     return " ".join(words)
@@ -111,13 +116,13 @@ def _directive(line: str) -> str | None:
     if node is None or node.rule not in ("default", "broker"):
         return None
     if node.rule == "broker":
-        return f"broker {node.children[1].value.lower()}"
+        return f"broker {ascii_lower(node.children[1].value)}"
     _, name, value = node.children
     text = value.value[1:-1].replace('\\"', '"').replace("\\\\", "\\") if value.type == "STRING" else value.value
-    parsed, problem = values.option(name.value.lower(), text)
+    parsed, problem = values.option(ascii_lower(name.value), text)
     if problem:
         return None
-    return f"default {name.value.lower()} {_value(Field(parsed, 0, 0, 0, 0))}"
+    return f"default {ascii_lower(name.value)} {_value(Field(parsed, 0, 0, 0, 0))}"
 
 
 def source(src) -> tuple[str | None, list]:

@@ -90,6 +90,69 @@ def hidden_text(char: str) -> tuple[str, str]:
     )
 
 
+# Default-ignorable code points that are not format (Cf) characters: a grapheme joiner, Hangul
+# fillers, Khmer inherent vowels, Mongolian selectors, variation selectors. They show as nothing.
+_IGNORABLE = ((0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
+              (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xE0100, 0xE01EF))
+_CONTROL_NAMES = {0x07: "BEL", 0x08: "BACKSPACE", 0x0B: "LINE TABULATION", 0x0C: "FORM FEED", 0x1B: "ESCAPE", 0x7F: "DELETE"}
+# Cyrillic and Greek capitals and small letters drawn like Latin ones (NFKC keeps them apart).
+_LOOK_ALIKE = dict(zip("АВЕЅІЈКМНОРСТХаеіјорсуху" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρυχ", "ABESIJKMHOPCTXaeijopcyxy" "ABEZHIKMNOPTYXoikvpux"))
+
+
+def odd_index(word: str, rupee: bool = False, spaces: bool = False) -> int | None:
+    """Index of the first character of `word` that is not printable ASCII, or None.
+
+    A leading ₹ passes with `rupee` (a SIP amount, ₹2000); blanks pass with
+    `spaces` (a quoted value may hold them).
+    """
+    low = " " if spaces else "!"
+    for i, c in enumerate(word):
+        if not (low <= c <= "~") and not (rupee and i == 0 and c == "\u20b9"):
+            return i
+    return None
+
+
+def _invisible(char: str, category: str) -> bool:
+    code = ord(char)
+    return category in ("Cc", "Cf", "Zs", "Zl", "Zp") or any(low <= code <= high for low, high in _IGNORABLE)
+
+
+def char_name(char: str) -> str:
+    """`a control character (U+0007 BEL)`, `an invisible character (U+200B ZERO WIDTH SPACE)`."""
+    import unicodedata
+
+    category = unicodedata.category(char)
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(ord(char), "no name")
+    what = {"Cc": "a control character", "Zs": "a non-ASCII space"}.get(category, "an invisible character")
+    return f"{what} (U+{ord(char):04X} {name})"
+
+
+def char_problem(char: str) -> tuple[str, str, str]:
+    """(rule, message, help) for a character that has no place in a keyword, value, symbol or id."""
+    import unicodedata  # the error path only
+
+    if char in BIDI or char in LINE_BREAKS:
+        return ("hidden-text", *hidden_text(char))
+    code, category = f"U+{ord(char):04X}", unicodedata.category(char)
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(ord(char), "a control character")
+    if _invisible(char, category):
+        return (
+            "hidden-text",
+            f"{char_name(char)} in a keyword, value, symbol or id: an editor shows nothing or a blank here,"
+            " and ordspec would read something other than what is shown",
+            "remove it: keywords, values, symbols and ids are ASCII",
+        )
+    look = _LOOK_ALIKE.get(char) or unicodedata.normalize("NFKC", char)
+    if not (look.isascii() and look.isprintable() and look.strip()):
+        bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        look = bare if bare.isascii() and bare.isprintable() and bare.strip() else None
+    return (
+        "bad-value",
+        f"`{char}` ({code} {name}) is not ASCII: keywords, values, symbols and ids are written in ASCII",
+        f"write `{look}`" if look else "retype the word in ASCII letters and digits",
+    )
+
+
 class NotText(Exception):
     """A file that is binary or not UTF-8, with where the first bad byte is."""
 
@@ -124,3 +187,17 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
 
 def _fail(message: str, line: int, column: int):
     raise NotText(message, line, column)
+
+
+_UPPER = {c: c - 32 for c in range(ord("a"), ord("z") + 1)}
+_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+def ascii_upper(text: str) -> str:
+    """Upper case in ASCII only: str.upper() also maps U+017F LONG S to S (`ſip` would read as SIP)."""
+    return text.upper() if text.isascii() else text.translate(_UPPER)
+
+
+def ascii_lower(text: str) -> str:
+    """Lower case in ASCII only: str.lower() also maps U+212A KELVIN SIGN to k (a KELVIN SIGN in `market` would pass)."""
+    return text.lower() if text.isascii() else text.translate(_LOWER)

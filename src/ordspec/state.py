@@ -4,7 +4,7 @@ A Codifi SIP modify replaces the whole SIP, so ordspec needs the SIP as it
 stands to merge a change into; and with the state known, pausing a SIP that
 is not active or resuming one that is not paused is caught before it is sent.
 The file is the JSON that GET /info/sip/orderbook answers (or its `result`
-list), as codifi-sip-orders.txt shows it. Every SIP in it is checked against
+list), as Codifi's SIP Orders API (SIP OrderBook) shows it. Every SIP in it is checked against
 that shape when the file is read: a modify copies the SIP's fields into the
 request, so a field missing or of the wrong kind is the file's problem (exit 2),
 never a guess or a traceback.

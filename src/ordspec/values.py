@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from ordspec.language import OPTIONS
+from ordspec.source import ascii_upper
 
 MAX_INTEGER_DIGITS = 12  # no price or quantity is near a lakh crore
 MAX_PLACES = 8
@@ -75,7 +76,7 @@ def decimal(text: str, what: str = "price"):
 
 def amount_text(text: str) -> str | None:
     """The number of an amount written INR2000 or ₹2000; None for anything else."""
-    if text[:3].upper() == "INR":
+    if ascii_upper(text[:3]) == "INR":
         return text[3:]
     if text[:1] == "\u20b9":  # the rupee sign
         return text[1:]
@@ -117,12 +118,12 @@ def suggest(word: str, choices) -> str | None:
     """The closest choice to a misspelt word, if one is close."""
     from difflib import get_close_matches  # only on the error path
 
-    found = get_close_matches(word.upper(), [c.upper() for c in choices], n=1, cutoff=0.6)
+    found = get_close_matches(ascii_upper(word), [ascii_upper(c) for c in choices], n=1, cutoff=0.6)
     return found[0] if found else None
 
 
 def enum(text: str, choices: tuple, what: str):
-    upper = text.upper()
+    upper = ascii_upper(text)  # ASCII only: str.upper() reads `ca\u017fh` (a LONG S) as CASH
     if upper in choices:
         return upper, None
     hint = suggest(text, choices)

@@ -1,6 +1,6 @@
 """Codifi SIPs: execute, modify, pause, resume, cancel, and the order book.
 
-Built from codifi-sip-orders.txt; the table is codifi.json. Values are
+Built from Codifi's SIP Orders API; the table is codifi.json. Values are
 strings as the document writes them ("qty": "1", "frequency": "0"). Dates
 are DDMMYYYY where the document uses that form (regDate, startDate,
 prevExecDate) and DD-MM-YYYY where it uses that one (dueDate, execDate).

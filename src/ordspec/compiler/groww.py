@@ -1,7 +1,7 @@
 """Groww smart orders: GTT and OCO create, modify, cancel, get and list.
 
-Built from groww-smart-orders-rest.txt (request bodies, paths) and
-groww-smart-orders-python-sdk.txt; the table is groww.json. Bodies keep the
+Built from https://groww.in/trade-api/docs/curl/smart-orders (request bodies,
+paths) and the Python SDK's Smart Orders page; the table is groww.json. Bodies keep the
 documents' key order, prices are two-place decimal strings.
 """
 

@@ -1,7 +1,7 @@
 """INDstocks smart orders: BRACKET (a LIMIT, MARKET or TRIGGER parent with optional
 stop-loss and target legs) and GTT (a TRIGGER parent); modify; cancel.
 
-Built from indstocks-smart-orders.txt; the table is indstocks.json. Prices are
+Built from https://api-docs.indstocks.com/smart_orders/; the table is indstocks.json. Prices are
 JSON numbers written exactly as the order file writes them (0.35 stays 0.35).
 A GTT is INDstocks' TRIGGER order: `limit` sets its trigger_limit_price.
 """

@@ -1,12 +1,16 @@
 """smallcase Gateway transactions: TRANSACTION intents on a smallcase, and SIP_SETUP.
 
-Built from smallcase-gateway-transactions.txt; the table is smallcase.json.
-One request creates a transactionId: POST /gateway/{gatewayName}/transaction
-(market-facts.md), the gateway name from --gateway. The document says the
-subsequent orders act on the invested smallcase's iscid but its INVESTMORE
-sample sends the scid: ordspec sends the scid, as the sample does, and adds
-the iscid when the statement gives one. FIX and REPAIR are one order type ("FIX/
-REPAIR"); ordspec sends FIX, the name market-facts.md and the order config use.
+Built from smallcase Gateway's "Create a transactionId for smallcase orders"
+(https://developers.gateway.smallcase.com, Transactions); the table is
+smallcase.json. One request creates a transactionId: POST
+/gateway/{gatewayName}/transaction, the gateway name from --gateway.
+
+The document says "The iscid can be used to trigger subsequent orders on the
+invested smallcase" (INVESTMORE, FIX, REBALANCE, SIP, MANAGE, EXIT), but its
+INVESTMORE sample sends the scid. ordspec sends what the statement gives: the
+scid (as the sample does), the iscid (`SMALLCASE EXIT iscid ID`, as the text
+says), or both. A BUY is the first investment and needs its scid. FIX and
+REPAIR are one order type ("FIX/REPAIR"); ordspec sends FIX.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ def compile(stmt, ctx) -> list[Request]:
     if sc_type == "SIP_SETUP":
         body = {"intent": "SIP_SETUP", "orderConfig": {"iscid": iscid.value}}
     else:
-        config = {"type": table["types"][sc_type], "scid": stmt.scid.value}
+        config = {"type": table["types"][sc_type]}
+        if stmt.scid is not None:
+            config["scid"] = stmt.scid.value
         if iscid is not None:
             config["iscid"] = iscid.value
         body = {"intent": "TRANSACTION", "orderConfig": config}

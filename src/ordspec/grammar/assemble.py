@@ -22,7 +22,7 @@ from ordspec.language import (
     applies,
     where_text,
 )
-from ordspec.source import Span, cover
+from ordspec.source import Span, ascii_lower, ascii_upper, cover
 
 SCRIP_OPTIONS = ("token", "exchange", "product")  # what binds to a SIP's `plus` scrip
 
@@ -46,7 +46,7 @@ class Assembler:
     def start(self, verb: str, kind: str, kind_span: Span, span: Span) -> Statement:
         self._current = None
         self._scrip = None
-        return Statement(self.file, verb, Field.at(kind.upper(), kind_span), span)
+        return Statement(self.file, verb, Field.at(ascii_upper(kind), kind_span), span)
 
     def _allowed(self, stmt: Statement, where: tuple, what: str, span: Span) -> bool:
         if applies(where, stmt.verb, stmt.kind.value):
@@ -93,7 +93,7 @@ class Assembler:
         if problem:
             stmt.invalid.add("sc_type")
             self.problem(problem, type_span)
-            value = sc_type.upper()
+            value = ascii_upper(sc_type)
         stmt.sc_type = Field.at(value, type_span)
         if scid is not None:
             if value in SC_INTENTS:
@@ -104,6 +104,11 @@ class Assembler:
     # legs
 
     def _price(self, stmt: Statement, text: str, span: Span, what: str) -> Field | None:
+        if not text[-1:].isdigit() and ascii_lower(text) in _keywords():  # `trigger down`: the price is missing
+            stmt.invalid.update((what, "entry.direction") if ascii_lower(text) in ("up", "down") else (what,))
+            word = "limit" if what.endswith(".price") else what.split(".")[0].replace("entry", "trigger")
+            self.report("syntax", span, f"expected a price after `{word}`, not the keyword `{text}`", f"write `{word} PRICE`")
+            return None
         value, problem = values.decimal(text, "price")
         if problem:
             stmt.invalid.add(what)
@@ -167,7 +172,7 @@ class Assembler:
         self._current = entry
 
     def direction(self, stmt: Statement, text: str, word: Span) -> None:
-        if not self._allowed(stmt, PARTS["direction"], f"`{text.lower()}`", word):
+        if not self._allowed(stmt, PARTS["direction"], f"`{ascii_lower(text)}`", word):
             return
         value, problem = values.enum(text, DIRECTIONS, "trigger direction")
         if problem:
@@ -192,7 +197,7 @@ class Assembler:
         leg.explicit = True
 
     def frequency(self, stmt: Statement, text: str, word: Span) -> None:
-        if not self._allowed(stmt, PARTS["frequency"], f"`{text.lower()}`", word):
+        if not self._allowed(stmt, PARTS["frequency"], f"`{ascii_lower(text)}`", word):
             return
         value, problem = values.enum(text, FREQUENCIES, "SIP frequency")
         if problem:
@@ -215,7 +220,7 @@ class Assembler:
     # options
 
     def option(self, stmt: Statement, name: str, text: str, name_span: Span, value_span: Span) -> None:
-        name = name.lower()
+        name = ascii_lower(name)
         if name not in OPTIONS:
             self.report("misplaced-option", name_span, f"`{name}` is not an option")
             return
@@ -243,7 +248,7 @@ class Assembler:
             target[name] = field
 
     def default(self, defaults: dict, name: str, text: str, name_span: Span, value_span: Span) -> None:
-        name = name.lower()
+        name = ascii_lower(name)
         if name not in DEFAULTABLE:
             self.report(
                 "misplaced-option",
@@ -287,6 +292,12 @@ class Assembler:
             if not leg.explicit:
                 leg.order_type = _implied_type(stmt, leg)
         return stmt
+
+
+def _keywords() -> set:
+    from ordspec.grammar.driver import tables
+
+    return tables().keyword_set
 
 
 def _implied_type(stmt: Statement, leg: Leg) -> Field | None:

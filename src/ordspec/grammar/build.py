@@ -76,10 +76,12 @@ def build(grammar_text: str) -> dict:
             # shift or goto: the next state; reduce: -1 - rule number
             states[state][symbol] = arg if action.name == "Shift" else -1 - rule_index[id(arg)]
 
+    priority = {t.name: t.priority for t in parser.terminals}
     for state, actions in enumerate(states):
         accepted = [s for s in actions if s in keywords]
         words = [s for s in actions if s in free or s == "STRING"]
-        if accepted and words:
+        # a keyword may share a state with a free word only if it wins over it, in Lark and the driver alike
+        if accepted and words and ("STRING" in words or any(priority[k] <= priority[words[0]] for k in accepted)):
             raise GrammarError(f"state {state} accepts keywords {accepted} and free words {words}")
         if len([s for s in actions if s in free]) > 1:
             raise GrammarError(f"state {state} accepts two kinds of free word: {words}")

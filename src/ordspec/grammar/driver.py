@@ -5,14 +5,18 @@ run, so the lint path parses with this driver instead: a word lexer that is
 contextual in the way Lark's is (each parser state says which terminals it
 accepts) and the LALR shift/reduce loop over Lark's own table. Its trees have
 the shape Lark's would (tests/test_grammar_driver.py compares them on
-generated input). One difference is deliberate: words are whole, so `sl95`
-is an unknown word here where Lark would read `sl` and then `95`.
+generated input). Two differences are deliberate: words are whole, so `sl95`
+is an unknown word here where Lark would read `sl` and then `95`; and keywords
+fold case in ASCII only, where Lark's case-insensitive match also takes
+`mar\u212aet` (a KELVIN SIGN) for `market`.
 """
 
 from __future__ import annotations
 
 import os
 import re
+
+from ordspec.source import ascii_lower
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # A string (maybe unterminated), a comment, or a word; blanks fall between.
@@ -52,12 +56,26 @@ class ParseError(Exception):
     parser state accepted, `previous` the token before it, if any.
     """
 
-    def __init__(self, token: Token, expected: list[str], previous: Token | None, unterminated: bool = False):
+    def __init__(self, token: Token, expected: list[str], previous: Token | None, unterminated: bool = False, read=()):
         super().__init__(token.value)
         self.token = token
         self.expected = expected
         self.previous = previous
         self.unterminated = unterminated
+        self._read = read
+
+    @property
+    def read(self) -> list[Token]:
+        """The tokens read before the error, in order."""
+        out: list[Token] = []
+        stack = list(reversed(self._read))
+        while stack:
+            item = stack.pop()
+            if type(item) is Token:
+                out.append(item)
+            else:
+                stack.extend(reversed(item if type(item) is list else item.children))
+        return out
 
 
 class Tables:
@@ -72,6 +90,7 @@ class Tables:
             for word in words:
                 by_word.setdefault(word, name)
         self.keyword_names = data["keywords"]
+        self.keyword_set = set(by_word)
         # Per state: lower-cased keyword -> terminal, and the free-word terminal.
         self.words: list[dict[str, str]] = []
         self.free: list[str | None] = []
@@ -139,10 +158,10 @@ def parse_line(line: str, start: str = "statement"):
             if text[0] == '"':
                 kind = "STRING"
                 if not re.fullmatch(_STRING, text):
-                    raise ParseError(Token("STRING", text, column, column + len(text)), ["STRING"], previous, True)
+                    raise ParseError(Token("STRING", text, column, column + len(text)), ["STRING"], previous, True, values)
             else:
                 state = stack[-1]
-                kind = keywords[state].get(text.lower()) or free[state] or "?"
+                kind = keywords[state].get(text.lower() if text.isascii() else ascii_lower(text)) or free[state] or "?"
             token = Token(kind, text, column, column + len(text))
         else:
             if end is None:
@@ -151,7 +170,7 @@ def parse_line(line: str, start: str = "statement"):
             token, kind = end, "$END"
         action = states[stack[-1]].get(kind)
         if action is None:
-            raise ParseError(token, _expected(states[stack[-1]]), previous)
+            raise ParseError(token, _expected(states[stack[-1]]), previous, read=values)
         if action >= 0:  # shift
             stack.append(action)
             values.append(token)

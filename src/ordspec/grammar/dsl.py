@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ordspec.grammar import driver
+from ordspec.grammar import characters, driver
 from ordspec.grammar.assemble import Assembler
 from ordspec.ir import CREATE, Field
-from ordspec.source import BIDI, LINE_BREAKS, SourceFile, Span, cover, hidden_text
+from ordspec.source import BIDI, LINE_BREAKS, SourceFile, Span, ascii_lower, ascii_upper, char_problem, cover, hidden_text
 
 MAX_LINE = 4096  # no statement is longer; a longer line is refused, not parsed
 _HIDDEN = re.compile(f"[{LINE_BREAKS}{BIDI}]")
@@ -43,6 +43,7 @@ def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
     build = Assembler(source.name, parsed.diagnostics, defaults)
     defaults: dict = {}
     hidden = _HIDDEN_IN_FILE.search(source.text) is not None
+    odd = characters.needs_check(source.text)
     for number, line in enumerate(source.lines, 1):
         if len(line) > MAX_LINE:
             build.report(
@@ -58,11 +59,7 @@ def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
             build.report("hidden-text", Span(number, column, number, column + 1), *hidden_text(found.group()))
             continue  # the line is not what an editor shows: nothing of it is read
         span_of = on_line(number)
-        try:
-            node = driver.parse_line(line)
-        except driver.ParseError as error:
-            syntax_error(build, error, span_of)
-            continue
+        node = read_line(build, line, span_of, odd)
         if node is None:
             continue
         rule = node.rule
@@ -77,12 +74,45 @@ def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
     return parsed
 
 
+def read_line(build: Assembler, line: str, span_of, check: bool = True):
+    """The tree of one line; None for a blank line or one reported (a syntax error, a character out of place)."""
+    check = check and characters.needs_check(line)
+    try:
+        node = driver.parse_line(line)
+    except driver.ParseError as error:
+        if not (check and odd_character(build, line, None, span_of)):
+            syntax_error(build, error, span_of)
+        return None
+    if node is not None and check and odd_character(build, line, node, span_of):
+        return None
+    if node is not None and node.rule == "create" and not node.children[2].value[-1:].isdigit():
+        # a quantity ends in a digit (10, INR2000): is it missing, with the symbol in its place?
+        from ordspec.grammar.messages import missing  # the error path only
+
+        found = missing(driver.tables(), node.children[:4])
+        if found is not None:
+            token, message, help = found
+            build.report("syntax", span_of(token), message, help)
+            return None
+    return node
+
+
+def odd_character(build: Assembler, line: str, node, span_of) -> bool:
+    """Report the first character that has no place where it stands (characters.in_line), if any."""
+    offset = characters.in_line(line, node)
+    if offset is None:
+        return False
+    at = span_of(driver.Token("", "", offset + 1, offset + 2))
+    rule, message, help = char_problem(line[offset])
+    build.report(rule, at, message, help)
+    return True
+
+
 def syntax_error(build: Assembler, error, span_of) -> None:
     """Report a driver.ParseError at the right place."""
     from ordspec.grammar.messages import explain  # the error path only
 
-    message, help = explain(error, driver.tables().keyword_names)
-    token = error.token
+    message, help, token = explain(error, driver.tables().keyword_names)
     if token.type == "$END":
         at = span_of(error.previous) if error.previous else span_of(driver.Token("$END", "", 1, 1))
         span = Span(at.end_line, at.end_column, at.end_line, at.end_column + 1)
@@ -96,10 +126,10 @@ def broker_line(build: Assembler, parsed: Parsed, name: str, span: Span) -> None
 
     if parsed.broker is not None:
         build.report("duplicate-option", span, "a second `broker` line", f"the first is on line {parsed.broker.line}")
-    elif name.lower() not in BROKERS:
+    elif ascii_lower(name) not in BROKERS:
         build.report("bad-value", span, f"`{name}` is not a broker: expected {', '.join(BROKERS)}")
     else:
-        parsed.broker = Field.at(name.lower(), span)
+        parsed.broker = Field.at(ascii_lower(name), span)
 
 
 def statement(build: Assembler, node, span_of, defaults: dict):
@@ -120,13 +150,15 @@ def statement(build: Assembler, node, span_of, defaults: dict):
     elif rule == "smallcase":
         sc_type = children[1]
         stmt = build.start(CREATE, "SMALLCASE", span_of(first), line_span)
-        has_scid = len(children) > 2 and isinstance(children[2], driver.Token)
-        scid = children[2] if has_scid else None
+        head = [c for c in children[2:4] if isinstance(c, driver.Token)]  # SCID, or ISCID INVESTED
+        scid = head[0] if head and head[0].type == "SCID" else None
         build.smallcase(stmt, sc_type.value, span_of(sc_type), scid and scid.value, scid and span_of(scid))
-        clauses = children[3:] if has_scid else children[2:]
+        if scid is None and head:  # SMALLCASE EXIT iscid ID: the same option as a later `iscid ID`
+            build.option(stmt, head[0].value, head[1].value, span_of(head[0]), span_of(head[1]))
+        clauses = children[2 + len(head):]
     elif rule == "action":
         verb, kind, order_id = children[:3]
-        stmt = build.start(verb.value.upper(), kind.value, span_of(kind), line_span)
+        stmt = build.start(ascii_upper(verb.value), kind.value, span_of(kind), line_span)
         build.order_id(stmt, order_id.value, span_of(order_id))
         clauses = children[3:]
     else:  # list

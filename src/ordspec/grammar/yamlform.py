@@ -16,14 +16,17 @@ never turns a price into a float here).
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from ordspec.grammar import driver
 from ordspec.grammar.assemble import Assembler
-from ordspec.grammar.dsl import Parsed, broker_line, statement, syntax_error
+from ordspec.grammar.characters import TEXT_OPTIONS, needs_check, scalar_offset
+from ordspec.grammar.dsl import Parsed, broker_line, read_line, statement
 from ordspec.ir import CREATE, KINDS, VERBS
 from ordspec.language import OPTIONS
-from ordspec.source import BIDI, SourceFile, Span, hidden_text
+from ordspec.source import BIDI, SourceFile, Span, ascii_lower, ascii_upper, char_name, char_problem, hidden_text, odd_index
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
@@ -31,6 +34,7 @@ ALIAS_BUDGET = 100_000  # nodes that aliases may add on top of the ones written
 _NULLS = ("", "~", "null", "Null", "NULL")
 _STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "merge")}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")  # what YAML's reader refuses
 
 
 class Unsafe(Exception):
@@ -192,11 +196,20 @@ class _Spans:
         written = source.line(self.line)[self.offset : self.offset + len(node.value)]
         self.exact = node.style in (None, "", "'", '"') and written == node.value  # the C loader says "" for plain
         self.node_span = node.span(source.lines)
+        # a quoted line with escapes ('' or \u200b): walk what is written to place each token
+        one_line = not self.exact and quote and node.start.line == node.end.line
+        self.escaped = (source.line(self.line)[node.start.column :], node.style, node.value, node.start.column) if one_line else None
 
     def __call__(self, token) -> Span:
-        if not self.exact:
-            return self.node_span
-        return Span(self.line, self.offset + token.column, self.line, self.offset + token.end_column)
+        if self.exact:
+            return Span(self.line, self.offset + token.column, self.line, self.offset + token.end_column)
+        if self.escaped is not None:
+            written, style, value, column = self.escaped
+            start = scalar_offset(written, style, value, token.column - 1)
+            end = scalar_offset(written, style, value, token.end_column - 1)
+            if start is not None and end is not None:
+                return Span(self.line, column + start + 1, self.line, column + end + 1)
+        return self.node_span
 
 
 def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
@@ -205,6 +218,8 @@ def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
     build = Assembler(source.name, parsed.diagnostics, defaults)
     if len(source.text) > MAX_BYTES:
         build.report("unsafe-yaml", Span(1, 1, 1, 2), f"this YAML file is larger than {MAX_BYTES // 2**20} MiB")
+        return parsed
+    if _control(build, source):
         return parsed
     try:
         root = _compose_bounded(source.text, source)
@@ -225,12 +240,21 @@ def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
     return parsed
 
 
+def _control(build: Assembler, source: SourceFile) -> bool:
+    """A control character YAML refuses to read (a tab and line ends aside): `hidden-text` at it."""
+    found = _CONTROL.search(source.text)
+    if found is None:
+        return False
+    line, column = source.position(found.start())
+    message = f"{char_name(found.group())}: YAML reads no file that holds one, and an editor may show nothing here"
+    build.report("hidden-text", Span(line, column, line, column + 1), message, "remove it")
+    return True
+
+
 def _bidi(build: Assembler, source: SourceFile) -> None:
     """Text-direction controls, anywhere (YAML's own line breaks are line breaks to YAML too)."""
     if not any(c in source.text for c in BIDI):
         return
-    import re
-
     seen = set()
     for found in re.finditer(f"[{BIDI}]", source.text):
         line, column = source.position(found.start())
@@ -263,6 +287,8 @@ class _Walker:
         self.parsed = parsed
         self.source = source
         self.defaults: dict = {}
+        # ASCII without controls or escapes: no key or value can hold a character out of place
+        self.plain = not needs_check(source.text) and "\\" not in source.text
 
     def span(self, node: Node) -> Span:
         if node.kind == "scalar" or not node.value:
@@ -320,6 +346,8 @@ class _Walker:
                 self.error(key, "a key is a plain word")
                 continue
             name = key.value
+            if not self.plain and self.odd(key):
+                continue
             if name == "<<" and not key.style:
                 merges.extend(value.value if value.kind == "seq" else [value])
                 continue
@@ -327,7 +355,7 @@ class _Walker:
                 from ordspec.values import suggest
 
                 close = suggest(name, allowed)
-                self.error(key, f"unknown key `{name}` {where}", f"did you mean `{close.lower()}`?" if close else None)
+                self.error(key, f"unknown key `{name}` {where}", f"did you mean `{ascii_lower(close)}`?" if close else None)
                 continue
             if name in out:
                 self.error(key, f"`{name}` is written twice", rule="duplicate-option")
@@ -343,9 +371,27 @@ class _Walker:
                 out.setdefault(name, pair)
         return out
 
+    def odd(self, node: Node, name: str | None = None) -> bool:
+        """Report a character that has no place in a key or a value (all but text options are ASCII)."""
+        if name in TEXT_OPTIONS or (node.value.isascii() and node.value.isprintable()):
+            return False
+        index = odd_index(node.value, rupee=name == "qty", spaces=True)
+        if index is None:
+            return False
+        span = self.span(node)
+        if node.start.line == node.end.line and node.style in (None, "", "'", '"'):
+            written = self.source.line(span.line)[node.start.column :]
+            start, end = (scalar_offset(written, node.style, node.value, i) for i in (index, index + 1))
+            if start is not None and end is not None:  # (an escape such as \u200b is underlined whole)
+                span = Span(span.line, node.start.column + start + 1, span.line, node.start.column + end + 1)
+        rule, message, help = char_problem(node.value[index])
+        self.build.report(rule, span, message, help)
+        return True
+
     def scalar(self, node: Node, name: str) -> bool:
         if node.kind == "scalar" and not node.is_null and node.value != "":
-            return True
+            value = node.value
+            return self.plain or (value.isascii() and value.isprintable()) or not self.odd(node, name)
         if node.kind == "scalar" and node.value == "":
             self.error(node, f"`{name}` needs a value", rule="bad-value")
             return False
@@ -354,10 +400,7 @@ class _Walker:
 
     def line(self, node: Node) -> None:
         spans = _Spans(node, self.source)
-        try:
-            tree = driver.parse_line(node.value)
-        except driver.ParseError as error:
-            return syntax_error(self.build, error, spans)
+        tree = read_line(self.build, node.value, spans)
         if tree is None:
             return
         if tree.rule in ("default", "broker"):
@@ -377,11 +420,11 @@ class _Walker:
             return
         verb = CREATE
         if "action" in keys and self.scalar(keys["action"][1], "action"):
-            verb = keys["action"][1].value.upper()
+            verb = ascii_upper(keys["action"][1].value)
             if verb not in VERBS or verb == CREATE:
                 return self.error(keys["action"][1], f"`{keys['action'][1].value}` is not an action: expected MODIFY, CANCEL, GET, LIST, PAUSE or RESUME", rule="bad-value")
 
-        if kind.value.upper() not in KINDS or (verb != CREATE and kind.value.upper() == "SMALLCASE"):
+        if ascii_upper(kind.value) not in KINDS or (verb != CREATE and ascii_upper(kind.value) == "SMALLCASE"):
             return self.error(kind, f"`{kind.value}` is not an order kind: expected {', '.join(KINDS)}", rule="bad-value")
         stmt = build.start(verb, kind.value, kind.span(), self.span(node))
         checked: dict = {}
@@ -443,9 +486,9 @@ class _Walker:
             build.direction(stmt, keys["direction"][1].value, keys["direction"][1].span())
         if "market" in keys and self.scalar(keys["market"][1], "market"):
             k, v = keys["market"]
-            if v.value.lower() in ("true", "yes", "on"):
+            if ascii_lower(v.value) in ("true", "yes", "on"):
                 build.market(stmt, k.span())
-            elif v.value.lower() not in ("false", "no", "off"):
+            elif ascii_lower(v.value) not in ("false", "no", "off"):
                 self.error(v, "`market` is true or false", rule="bad-value")
         if "limit" in keys and self.scalar(keys["limit"][1], "limit"):
             k, v = keys["limit"]

@@ -1,4 +1,4 @@
-"""Codifi's SIPs, as codifi-sip-orders.txt describes them: execute, modify, pause,
+"""Codifi's SIPs, as its SIP Orders API describes them: execute, modify, pause,
 resume, cancel and the order book, with the pause/resume state machine."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Groww's smart orders, as groww-smart-orders-rest.txt describes them."""
+"""Groww's smart orders, as https://groww.in/trade-api/docs/curl/smart-orders describes them."""
 
 from __future__ import annotations
 

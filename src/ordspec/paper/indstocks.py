@@ -1,6 +1,7 @@
-"""INDstocks' smart orders, as indstocks-smart-orders.txt describes them.
+"""INDstocks' smart orders, as its Smart Order APIs page describes them
+(https://api-docs.indstocks.com/smart_orders/).
 
-Errors use market-facts.md's error classes: {"status": "error", "error_type":
+Errors use INDstocks' error classes: {"status": "error", "error_type":
 "InputException", "message": ...}, the validation's name first.
 """
 
@@ -11,7 +12,7 @@ from decimal import Decimal
 from ordspec.paper import invalid
 
 NAME = "indstocks"
-MAX_MODIFICATIONS = 25  # market-facts.md: at most 25 modifications per order
+MAX_MODIFICATIONS = 25  # INDstocks' API documentation: at most 25 modifications per order
 
 
 def _error(status: int, kind: str, message: str):

@@ -1,5 +1,5 @@
-"""smallcase Gateway's transactions, as smallcase-gateway-transactions.txt and
-market-facts.md describe them: a guest token may BUY, nothing else."""
+"""smallcase Gateway's transactions, as its Transactions page describes them
+(https://developers.gateway.smallcase.com): a guest token may BUY, nothing else."""
 
 from __future__ import annotations
 

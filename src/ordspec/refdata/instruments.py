@@ -108,6 +108,12 @@ class RefData:
             inst.freeze = self._freeze(inst, as_of)
         return inst
 
+    @cached_property
+    def underlyings(self) -> frozenset:
+        """Every derivative underlying known: the bundled tables' and the masters' (symbols.meant_underlying)."""
+        listed = {row[2] for row in (self.master or {}).values() if row[0] in ("FUT", "CE", "PE")}
+        return self.tables.underlyings | listed
+
     def in_master(self, symbol: str) -> bool | None:
         """Whether a loaded master lists the symbol; None without a master."""
         if self.master is None:
@@ -118,7 +124,7 @@ class RefData:
         t = self.tables
         if symbol in t.indices:
             return Instrument(symbol, t.indices[symbol], None, "IDX", symbol, "symbol")
-        contract = parse(symbol, t.underlyings)
+        contract = parse(symbol, self.underlyings)
         if contract is None:
             return None
         u = contract.underlying

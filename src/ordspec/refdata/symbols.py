@@ -3,6 +3,15 @@
 Monthly contracts name the month (YY + MON); weekly options name the day as
 YY + M + DD, where M is 1-9 for January to September and O, N, D for October
 to December (the exchanges' convention, as in Groww's trading_symbol).
+
+A symbol that starts with a known derivative underlying and goes on as a
+contract does (two digits of a year next, or an FUT, CE or PE ending) is meant
+as a contract: if it does not read as one on that underlying, parse() returns
+None, never a share (NIFTY30DEC26000C, NIFTY2623024000CE: there is no 30
+February). Shares and ETFs named after an index or a commodity go on otherwise
+(NIFTYBEES, NIFTY1, BANKNIFTY1, GOLDIAM, SILVERBEES) and stay shares; so does
+any symbol that ends in BEES or ETF (an ETF, never a contract); an instrument
+master is authoritative for the symbols it lists.
 """
 
 from __future__ import annotations
@@ -12,9 +21,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 
+from ordspec.source import ascii_upper
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _WEEKLY_MONTH = {**{str(i): i for i in range(1, 10)}, "O": 10, "N": 11, "D": 12}
 SERIES = ("EQ", "BE", "BZ", "SM", "ST")  # NSE series suffixes, as in Codifi's TCS-EQ
+CONTRACT_ENDINGS = ("FUT", "CE", "PE")
+ETF_ENDINGS = ("BEES", "ETF")  # NIFTYBEES, SENSEXIETF: funds named after an index, never contracts
 
 
 @cache
@@ -31,7 +45,27 @@ def _patterns():
 
 def looks_derivative(symbol: str) -> bool:
     """Two digits somewhere and an FUT, CE or PE ending: meant as a contract."""
-    return symbol.endswith(("FUT", "CE", "PE")) and any(a.isdigit() and b.isdigit() for a, b in zip(symbol, symbol[1:]))
+    return symbol.endswith(CONTRACT_ENDINGS) and any(a.isdigit() and b.isdigit() for a, b in zip(symbol, symbol[1:]))
+
+
+def _year_digits(text: str) -> bool:
+    return len(text) >= 2 and text[0] in "0123456789" and text[1] in "0123456789"
+
+
+def meant_underlying(symbol: str, known) -> str | None:
+    """The known underlying that `symbol` names a contract on, by its shape; None for a share.
+
+    The longest known underlying the symbol starts with, when what follows it
+    starts with the two digits of a year or ends in FUT, CE or PE.
+    """
+    if symbol.endswith(ETF_ENDINGS):
+        return None
+    for cut in range(len(symbol) - 1, 0, -1):
+        if symbol[:cut] in known:
+            rest = symbol[cut:]
+            if _year_digits(rest) or rest.endswith(CONTRACT_ENDINGS):
+                return symbol[:cut]
+    return None
 
 
 class Contract:
@@ -59,8 +93,18 @@ def _month_end(year: int, month: int) -> date:
 def parse(symbol: str, known: frozenset | set = frozenset()) -> Contract | None:
     """The contract a derivative symbol names, an equity for a plain symbol, or None.
 
-    `known` underlyings settle a weekly symbol that splits more than one way.
+    `known` underlyings settle a weekly symbol that splits more than one way, and
+    make a symbol meant as a contract on one of them (meant_underlying, in any
+    case: nifty25oct24000ce) read as a contract on it or not at all.
     """
+    meant = meant_underlying(symbol if symbol.isupper() else ascii_upper(symbol), known) if known else None
+    found = _read(symbol, known)
+    if meant is not None and (found is None or found.type == "EQ" or found.underlying != meant):
+        return None
+    return found
+
+
+def _read(symbol: str, known) -> Contract | None:
     if not any(c.isdigit() for c in symbol):
         return _equity(symbol)
     monthly, weekly = _patterns()
@@ -94,6 +138,37 @@ def parse(symbol: str, known: frozenset | set = frozenset()) -> Contract | None:
 def _equity(symbol: str) -> Contract:
     base, dash, series = symbol.rpartition("-")
     return Contract(base if dash and base and series in SERIES else symbol, "EQ")
+
+
+def problem(symbol: str, underlying: str) -> str:
+    """Why `symbol`, meant as a contract on `underlying`, does not read as one."""
+    rest = symbol[len(underlying):]
+    if not _year_digits(rest):
+        return f"after {underlying} come the two digits of the expiry year"
+    monthly, weekly = _patterns()
+    day = weekly.fullmatch(rest)
+    if day:
+        year, month = 2000 + int(day["yy"]), _WEEKLY_MONTH[day["m"]]
+        return f"a weekly option names its expiry day (YY M DD), and {year} has no {int(day['dd'])} {MONTH_NAMES[month - 1]}"
+    if rest[2:5] not in MONTHS:
+        return "after the year comes the month (JAN to DEC) or, in a weekly option, the day as M DD"
+    tail = rest[5:]
+    if tail.startswith("F"):
+        return "a future ends in FUT"
+    strike = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([CP]?)", tail)
+    if strike:
+        return f"the strike {strike[1]} needs CE or PE after it"
+    return "after the month comes FUT, or a strike and CE or PE"
+
+
+def shapes(underlying: str, on: date) -> str:
+    """The contract shapes on an underlying, as of a day: for help lines."""
+    yy, mon = f"{on.year % 100:02d}", MONTHS[on.month - 1]
+    m = "123456789OND"[on.month - 1]
+    return (
+        f"a monthly option such as {underlying}{yy}{mon}24000CE (YY MON strike CE|PE), a weekly option such as "
+        f"{underlying}{yy}{m}{on.day:02d}24000PE (YY M DD strike CE|PE; M is 1-9, O, N or D) or a future such as {underlying}{yy}{mon}FUT"
+    )
 
 
 def example_contracts(underlying: str, on: date) -> str:

@@ -53,10 +53,12 @@ def unsupported(stmt, ctx):
     # error: Groww does not take validity IOC
 
     Source:
-    groww-smart-orders-rest.txt ("The COMMODITY segment is not supported for
-    Smart Orders"; product_type: "For OCO in cash segment, only MIS is
-    supported currently"; Validity: DAY); each broker's document for its
-    kinds, segments and products (compiler/<broker>.json).
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    ("The COMMODITY segment is not supported for Smart Orders. OCO orders for
+    CASH segment are currently not supported."); Groww Python SDK, Smart Orders,
+    https://groww.in/trade-api/docs/python-sdk (CASH OCO is MIS only); each
+    broker's document for its kinds, segments and products
+    (compiler/<broker>.json).
     """
     verb, kind = stmt.verb, stmt.kind.value
     broker = ctx.broker
@@ -223,9 +225,11 @@ def not_modifiable(stmt, ctx):
     # help: cancel the OCO and create a new one
 
     Source:
-    groww-smart-orders-rest.txt and groww-smart-orders-python-sdk.txt
-    ("Modifiable Fields - GTT", "Modifiable Fields - OCO", "Modify vs
-    Cancel-Create"); indstocks-smart-orders.txt (Modify Smart Order;
+    Groww's Smart Orders pages,
+    https://groww.in/trade-api/docs/curl/smart-orders and
+    https://groww.in/trade-api/docs/python-sdk ("Modifiable Fields - GTT",
+    "Modifiable Fields - OCO", "Modify vs Cancel-Create"); INDstocks Smart Order
+    APIs, https://api-docs.indstocks.com/smart_orders/ (Modify Smart Order;
     Modification and Cancellation).
     """
     if stmt.verb != "MODIFY" or not ctx.offered(stmt):
@@ -267,9 +271,10 @@ def price_precision(stmt, ctx):
     # error: Groww takes prices with at most 2 decimal places, not 3985.005
 
     Source:
-    groww-smart-orders-rest.txt ("trigger_price: Trigger price as a decimal
-    string. Example: 3985.00"); groww-smart-orders-python-sdk.txt ("All prices
-    should be passed as decimal strings (e.g., "3985.00")").
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    ("trigger_price: Trigger price as a decimal string. Example: 3985.00");
+    Groww Python SDK, Smart Orders, https://groww.in/trade-api/docs/python-sdk
+    ("All prices should be passed as decimal strings (e.g., "3985.00")").
     """
     if ctx.broker is None:
         return
@@ -315,9 +320,10 @@ def silent_conversion(stmt, ctx):
     # warning: INDstocks sets trigger_limit_price to the trigger price: this order executes as a trigger-limit at 1520
 
     Source:
-    indstocks-smart-orders.txt ("Market Orders Are Converted to Limit Orders";
-    trigger_limit_price: "If omitted, trigger_limit_price is automatically set
-    equal to trigger_price"; How Smart Orders Work: the circuit bounds).
+    INDstocks Smart Order APIs, https://api-docs.indstocks.com/smart_orders/
+    ("Market Orders Are Converted to Limit Orders"; trigger_limit_price: "If
+    omitted, trigger_limit_price is automatically set equal to trigger_price";
+    How Smart Orders Work: the circuit bounds).
     """
     hook = getattr(ctx.broker.module, "silent", None) if ctx.offered(stmt) else None
     if hook is not None:
@@ -350,8 +356,8 @@ def order_id(stmt, ctx):
     # error: DRV-28131451 is a DERIVATIVE (FNO) order, not CASH
 
     Source:
-    indstocks-smart-orders.txt (Order ID Prefixes; Modify and Cancel: segment
-    "Enum: EQUITY, DERIVATIVE").
+    INDstocks Smart Order APIs, https://api-docs.indstocks.com/smart_orders/
+    (Order ID Prefixes; Modify and Cancel: segment "Enum: EQUITY, DERIVATIVE").
     """
     prefixes = ctx.broker.table.get("order_ids", {}) if ctx.broker else {}
     segment = stmt.segment

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ordspec.refdata.symbols import example_contracts, looks_derivative
+from ordspec.refdata.symbols import MONTH_NAMES, example_contracts, looks_derivative
 from ordspec.rules.registry import rule
-
-
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+from ordspec.rules.symbol import misread_contract
 
 
 def _instrument(stmt):
@@ -36,8 +34,9 @@ def index_symbol(stmt, ctx):
     # help: write a contract symbol, such as NIFTY25OCTFUT or an option such as NIFTY25OCT<strike>CE
 
     Source:
-    DESIGN.md (the first spine statement "names an index, not a tradable
-    contract"); market-facts.md (index derivative lot sizes).
+    ordspec policy (an order names a contract, never the index itself); the
+    exchanges' index derivatives (NSE circular 2024-10-18; BSE, per
+    SEBI/HO/MRD/TPD-1/P/CIR/2024/132).
     """
     inst = _instrument(stmt)
     if inst is not None and inst.type == "IDX":
@@ -53,7 +52,7 @@ def unknown_symbol(stmt, ctx):
     """
     What:
     A symbol that looks like a contract but does not read as one
-    (NIFTY25XYZ24000CE), a lower-case symbol, or, with --instruments, a
+    (TITAN25XYZ24000CE), a lower-case symbol, or, with --instruments, a
     symbol the instrument master does not list.
 
     Why:
@@ -61,27 +60,30 @@ def unknown_symbol(stmt, ctx):
     not know, and the broker will reject a symbol it does not list.
 
     Example:
-    GTT BUY 75 NIFTY25XYZ24000CE trigger 100 up market product NRML
-    # warning: cannot read NIFTY25XYZ24000CE as a contract symbol
+    GTT BUY 75 TITAN25XYZ24000CE trigger 100 up market product NRML
+    # warning: cannot read TITAN25XYZ24000CE as a contract symbol
 
     Source:
-    market-facts.md (trading symbols NIFTY25OCT24000CE, ASIANPAINT25FEBFUT;
-    the Groww instrument CSV columns).
+    the trading symbols of Groww's instrument master (NIFTY25OCT24000CE,
+    ASIANPAINT25FEBFUT; Groww Trade API, https://groww.in/trade-api/docs).
     """
     if stmt.verb != "CREATE" or stmt.symbol is None:
         return
     symbol = stmt.symbol.value
     if symbol != symbol.upper():
-        yield stmt.symbol, f"`{symbol}` is not upper case, as exchange symbols are", f"write {symbol.upper()}"
-        return
-    if stmt.instrument is None and looks_derivative(symbol):
-        yield (
+        found = stmt.symbol, f"`{symbol}` is not upper case, as exchange symbols are", f"write {symbol.upper()}"
+    elif stmt.instrument is None and looks_derivative(symbol):
+        found = (
             stmt.symbol,
             f"cannot read {symbol} as a contract symbol",
             "contracts read UNDERLYING + YY + MON + (FUT | STRIKE + CE/PE), such as NIFTY25OCT24000CE",
         )
     elif ctx.refdata.in_master(symbol) is False and stmt.kind.value in ("GTT", "OCO", "BRACKET"):
-        yield stmt.symbol, f"{symbol} is not in the instrument master {ctx.refdata.master_path}"
+        found = stmt.symbol, f"{symbol} is not in the instrument master {ctx.refdata.master_path}"
+    else:
+        return
+    if misread_contract(stmt, ctx) is None:  # (else contract-symbol's error says it)
+        yield found
 
 
 @rule("OS208", "reference-data", severity="info", summary="A contract whose lot size ordspec does not know", on=("CREATE *",))
@@ -130,13 +132,14 @@ def expired_contract(stmt, ctx):
     # error: NIFTY25OCT24000CE expired in October 2025
 
     Source:
-    market-facts.md ("A lot size belongs to a contract (its expiry)"); the
-    exchanges' contract specifications.
+    the exchanges' contract specifications (NSE, BSE: a contract trades until
+    its expiry day); SEBI/HO/MRD/TPD-1/P/CIR/2024/132 (a lot size belongs to a
+    contract's expiry).
     """
     inst = _instrument(stmt)
     if inst is None or inst.expiry is None or ctx.as_of <= inst.expiry:
         return
-    when = str(inst.expiry) if inst.expiry_exact else f"in {_MONTH_NAMES[inst.expiry.month - 1]} {inst.expiry.year}"
+    when = str(inst.expiry) if inst.expiry_exact else f"in {MONTH_NAMES[inst.expiry.month - 1]} {inst.expiry.year}"
     yield (
         stmt.symbol,
         f"{inst.symbol} expired {'on ' if inst.expiry_exact else ''}{when} (checked as of {ctx.as_of})",
@@ -162,8 +165,10 @@ def segment_mismatch(stmt, ctx):
     # error: NIFTY25OCT24000CE is in segment FNO, not CASH
 
     Source:
-    groww-smart-orders-rest.txt (segment: "Segment for which the order will be
-    placed"); market-facts.md (instrument master `segment` column).
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    (segment: "Segment for which the order will be placed"); Groww's instrument
+    master (its `segment` column; Groww Trade API,
+    https://groww.in/trade-api/docs).
     """
     inst = _instrument(stmt)
     given = stmt.options.get("segment")
@@ -188,7 +193,8 @@ def exchange_mismatch(stmt, ctx):
     # error: SENSEX25OCT80000CE trades on BSE, not NSE
 
     Source:
-    market-facts.md (SENSEX and BANKEX on BSE; instrument master `exchange`).
+    BSE's index derivatives (SENSEX and BANKEX trade on BSE, per
+    SEBI/HO/MRD/TPD-1/P/CIR/2024/132); the instrument master's `exchange`.
     """
     inst = _instrument(stmt)
     given = stmt.options.get("exchange")
@@ -217,9 +223,13 @@ def lot_size(stmt, ctx):
     # error: quantity 50 is not a whole number of lots: NIFTY25OCT24000CE trades in lots of 75
 
     Source:
-    market-facts.md (index derivative lot sizes, with the NSE and BSE circulars);
-    groww-smart-orders-rest.txt ("For FNO, must respect lot size");
-    indstocks-smart-orders.txt (QtyMultipleOfLotSize); the instrument master's lot_size.
+    the index derivative lot sizes of NSE circular 2024-10-18, NSE/FAOP/70616
+    (2025-10-03) and BSE per SEBI/HO/MRD/TPD-1/P/CIR/2024/132 (each row of the
+    table names its circular); Groww Smart Orders API,
+    https://groww.in/trade-api/docs/curl/smart-orders ("For FNO, must respect
+    lot size"); INDstocks Smart Order APIs,
+    https://api-docs.indstocks.com/smart_orders/ (QtyMultipleOfLotSize); the
+    instrument master's lot_size.
     """
     inst = _instrument(stmt)
     if inst is None or inst.lot is None or stmt.qty is None or stmt.qty.value <= 0:
@@ -257,9 +267,11 @@ def tick_size(stmt, ctx):
     # error: trigger price 3985.03 is not a multiple of the tick size 0.10
 
     Source:
-    market-facts.md ("Tick sizes", NSE circulars 2025-03-13 via fyers.in);
-    indstocks-smart-orders.txt (TriggerPriceTickSize, TriggerLimitPriceTickSize);
-    the instrument master's tick_size.
+    NSE circulars 2025-03-13 (tick sizes by price band, via fyers.in); the NSE
+    and BSE contract specifications (index futures and options); INDstocks Smart
+    Order APIs, https://api-docs.indstocks.com/smart_orders/
+    (TriggerPriceTickSize, TriggerLimitPriceTickSize); the instrument master's
+    tick_size.
     """
     inst = _instrument(stmt)
     if inst is None or inst.type == "IDX":
@@ -313,8 +325,8 @@ def freeze_quantity(stmt, ctx):
     # error: quantity 1820 is above the freeze quantity of 1800 for NIFTY
 
     Source:
-    market-facts.md ("Freeze quantities", NSE circular 2026-01-30);
-    indstocks-smart-orders.txt (QtyWithinFreezeQty).
+    NSE circular 2026-01-30 (quantity freeze limits); INDstocks Smart Order
+    APIs, https://api-docs.indstocks.com/smart_orders/ (QtyWithinFreezeQty).
     """
     inst = _instrument(stmt)
     if inst is None or inst.freeze is None or stmt.qty is None:
@@ -357,9 +369,10 @@ def last_price(stmt, ctx):
     # error: a GTT that triggers up must trigger above the last price 4000, not at 3985
 
     Source:
-    indstocks-smart-orders.txt (trigger_price: "For BUY: must be strictly
-    greater than CMP. For SELL: must be strictly less than CMP";
-    TriggerPriceVsCMP); groww-smart-orders-rest.txt (trigger_direction:
+    INDstocks Smart Order APIs, https://api-docs.indstocks.com/smart_orders/
+    (trigger_price: "For BUY: must be strictly greater than CMP. For SELL: must
+    be strictly less than CMP"; TriggerPriceVsCMP); Groww Smart Orders API,
+    https://groww.in/trade-api/docs/curl/smart-orders (trigger_direction:
     "Direction to monitor relative to the trigger price"); ordspec policy for
     the OCO legs.
     """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ordspec.language import applies
 from ordspec.rules.registry import rule
+from ordspec.rules.symbol import misread_contract
 
 
 def _missing_parts(stmt):
@@ -33,8 +34,11 @@ def _missing_parts(stmt):
         if stmt.sc_type.value == "SIP_SETUP":
             if "iscid" not in stmt.options and "iscid" not in bad:
                 yield stmt.sc_type, "SIP_SETUP needs the invested smallcase's id", "add `iscid ID`"
-        elif stmt.scid is None:
-            yield stmt.sc_type, f"a smallcase {stmt.sc_type.value} needs the smallcase's id (scid)", "add `scid: SCET_0010` (in the DSL: SMALLCASE BUY SCET_0010)"
+        elif stmt.sc_type.value == "BUY" and stmt.scid is None:  # the first investment: no iscid exists yet
+            yield stmt.sc_type, "a smallcase BUY needs the smallcase's id (scid)", "write `SMALLCASE BUY SCET_0010` (YAML: `scid: SCET_0010`)"
+        elif stmt.scid is None and "iscid" not in stmt.options and "iscid" not in bad:
+            kind = stmt.sc_type.value
+            yield stmt.sc_type, f"a smallcase {kind} needs the invested smallcase's id (iscid) or the smallcase's (scid)", f"write `SMALLCASE {kind} iscid ID` (YAML: `iscid: ID`)"
     elif verb == "MODIFY":
         changes = [stmt.qty, stmt.entry, stmt.target, stmt.sl, stmt.frequency, stmt.amount] + list(stmt.scrips)
         changes += [f for name, f in stmt.options.items() if name not in ("segment", "side") and name not in stmt.defaulted]
@@ -57,8 +61,8 @@ def _broker_parts(stmt, ctx):
         for name in names:
             if name == "segment" and verb == "CREATE":
                 known = stmt.instrument
-                if stmt.segment is None and "segment" not in stmt.invalid and not (known is not None and known.type == "IDX"):
-                    # (an index: index-symbol says what to write instead)
+                if stmt.segment is None and "segment" not in stmt.invalid and not (known is not None and known.type == "IDX") and not misread_contract(stmt, ctx):
+                    # (an index, a misread contract: index-symbol, contract-symbol say what to write instead)
                     what = f"{stmt.symbol.value}'s" if stmt.symbol is not None else "which"
                     yield stmt.symbol or stmt.kind, f"{broker.title} needs a segment and ordspec cannot tell {what}", "add `segment CASH` or `segment FNO`"
                 continue
@@ -82,7 +86,9 @@ def missing_field(stmt, ctx):
     Every broker needs these: a GTT a trigger with a direction; an OCO a target
     and a stop-loss leg; a BRACKET an entry (limit, market or trigger); a SIP a
     frequency, a start date and a number of installments; SIP_SETUP an iscid;
-    a MODIFY something to change. With a broker named, its own required fields
+    a smallcase BUY its scid, a later smallcase order (INVESTMORE, FIX, ...,
+    EXIT) the invested smallcase's iscid or its scid; a MODIFY something to
+    change. With a broker named, its own required fields
     too: Groww needs product_type on create, the segment on modify, cancel and
     get (it routes by segment), and a GTT modify that changes the order needs
     the order's side.
@@ -101,9 +107,11 @@ def missing_field(stmt, ctx):
     # with --broker groww: error: Groww needs `product` for create OCO
 
     Source:
-    groww-smart-orders-rest.txt (request schemas, * required parameters;
-    "order.transaction_type: required but not modifiable"); DESIGN.md (the
-    meaning of the pieces); codifi-sip-orders.txt; smallcase-gateway-transactions.txt.
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    (request schemas, * required parameters; "order.transaction_type: required
+    but not modifiable"); ordspec policy (README: The language); Codifi SIP
+    Orders API, as each broker publishes it; smallcase Gateway, Transactions,
+    https://developers.gateway.smallcase.com.
     """
     yield from _missing_parts(stmt)
     if ctx.offered(stmt):
@@ -141,8 +149,10 @@ def missing_price(stmt, ctx):
     # error: this GTT places no order: write `limit PRICE` or `market`
 
     Source:
-    groww-smart-orders-rest.txt (order.price, target.price, stop_loss.price);
-    indstocks-smart-orders.txt ("Stop-Loss and Target Legs Require a Limit Price").
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    (order.price, target.price, stop_loss.price); INDstocks Smart Order APIs,
+    https://api-docs.indstocks.com/smart_orders/ ("Stop-Loss and Target Legs
+    Require a Limit Price").
     """
     if stmt.verb == "CREATE" and stmt.kind.value == "GTT" and stmt.entry is not None:
         entry = stmt.entry
@@ -187,7 +197,8 @@ def unexpected_price(stmt, ctx):
     # error: a MARKET order takes no limit price
 
     Source:
-    groww-smart-orders-rest.txt ("order.price: set to null for MARKET/SL_M").
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    ("order.price: set to null for MARKET/SL_M").
     """
     for leg in stmt.legs():
         kind = leg.order_type
@@ -236,18 +247,20 @@ def leg_order(stmt, ctx):
     mirrors them for a parent that sells. INDstocks' own LIMIT example breaks
     MinTgtLimitPrice (target limit 38 under its trigger 41): ordspec enforces
     the written validation, so that example fails here; with a target limit
-    above 41 (DESIGN.md writes 42) it compiles.
+    above 41 (the spine example writes 42) it compiles.
 
     Example:
     OCO SELL 75 NIFTY25OCT24000CE target 95 sl 120.5 product MIS
     # error: the target (95) must trigger above the stop-loss (120.5)
 
     Source:
-    market-facts.md ("Stop-loss trigger vs limit": SELL trigger >= limit, BUY
-    trigger <= limit; equality per broker); groww-smart-orders-rest.txt (OCO
-    target/stop_loss; the leg directions derive from the position);
-    indstocks-smart-orders.txt (MaxSlTriggerPrice, MaxSlLimitPrice,
-    MinTgtTriggerPrice, MinTgtLimitPrice).
+    brokers' support pages on stop-loss orders (Rmoney; Kotak: strictly; Zerodha
+    forum: not equal): SELL trigger >= limit, BUY trigger <= limit, equality per
+    broker; Groww Smart Orders API,
+    https://groww.in/trade-api/docs/curl/smart-orders (OCO target/stop_loss; the
+    leg directions derive from the position); INDstocks Smart Order APIs,
+    https://api-docs.indstocks.com/smart_orders/ (MaxSlTriggerPrice,
+    MaxSlLimitPrice, MinTgtTriggerPrice, MinTgtLimitPrice).
     """
     side = _exit_side(stmt)
     if side is None:
@@ -306,7 +319,8 @@ def oco_quantity(stmt, ctx):
     # error: quantity 150 is more than the position of 75 it protects
 
     Source:
-    groww-smart-orders-rest.txt (Create OCO: quantity, net_position_quantity; Notes; Quick Tips).
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    (Create OCO: quantity, net_position_quantity; Notes; Quick Tips).
     """
     if stmt.verb != "CREATE" or stmt.kind.value != "OCO" or stmt.qty is None:
         return
@@ -333,8 +347,9 @@ def oco_direction(stmt, ctx):
     # error: a SELL OCO exits a long position, but the position is -75
 
     Source:
-    groww-smart-orders-rest.txt (transaction_type: "Direction of protection/exit
-    for your position"; "The leg directions are derived from your net position").
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    (transaction_type: "Direction of protection/exit for your position"; "The
+    leg directions are derived from your net position").
     """
     if stmt.verb != "CREATE" or stmt.kind.value != "OCO" or stmt.side is None:
         return
@@ -367,7 +382,8 @@ def date_order(stmt, ctx):
     # error: the SIP starts (2025-05-01) before it is registered (2025-05-19)
 
     Source:
-    codifi-sip-orders.txt (SIP Execute: regDate, startDate; SIP OrderBook: regDate).
+    Codifi SIP Orders API, as each broker publishes it (SIP Execute: regDate,
+    startDate; SIP OrderBook: regDate).
     """
     start = stmt.options.get("start")
     registered = stmt.options.get("registered")

@@ -27,8 +27,8 @@ declare(
     # error: unknown word `taget` ... did you mean `target`?
 
     Source:
-    ordspec policy; the language is defined in ordspec/grammar/ordspec.lark
-    and DESIGN.md ("The language - the spine").
+    ordspec policy; the language is defined in ordspec/grammar/ordspec.lark and
+    the README (The language).
     """,
 )
 
@@ -65,8 +65,13 @@ declare(
     In a .ord file: a carriage return without a line feed (old-Mac line
     endings), NEL (U+0085), or a line or paragraph separator (U+2028,
     U+2029). Anywhere: a text-direction control (U+202A-U+202E,
-    U+2066-U+2069). The line is not read; the diagnostic points at the
-    character.
+    U+2066-U+2069). In a keyword, value, symbol or id (anywhere but quoted
+    text, a `notes` or `name` text and comments), in either form: a control
+    character or an invisible one, such as U+200B ZERO WIDTH SPACE, U+2060
+    WORD JOINER, U+00AD SOFT HYPHEN, U+FEFF (past the file's start), U+200E
+    LEFT-TO-RIGHT MARK or a non-ASCII space; in a YAML file, a control
+    character anywhere (YAML reads no such file). The line is not read; the
+    diagnostic points at the character.
 
     Why:
     Editors start a new line at these line breaks; ordspec reads lines that
@@ -143,7 +148,8 @@ declare(
     # error: `3.9e3` is not a plain decimal price; help: write 3900
 
     Source:
-    DESIGN.md: "numbers are plain decimals (never floats inside: Decimal end to end)".
+    ordspec policy: "numbers are plain decimals (never floats inside: Decimal
+    end to end)" (README: The language).
     """,
 )
 
@@ -156,7 +162,18 @@ declare(
     product is CNC, MIS or NRML; segment CASH, FNO, COMMODITY or CURRENCY;
     exchange NSE, BSE or MCX; validity DAY or IOC; dates are YYYY-MM-DD and
     list times YYYY-MM-DDThh:mm:ss; `security` and `token` are numbers; a
-    `broker` line names a broker ordspec has. Words are case-insensitive.
+    `broker` line names a broker ordspec has. Words are case-insensitive, in
+    ASCII only: keywords, values, symbols and ids are ASCII, and a non-ASCII
+    letter in one is this error at the character (a KELVIN SIGN in `market`,
+    a LONG S in `CASH`, a Cyrillic A in `TCS`), with the ASCII letter it
+    looks like. Quoted text, a `notes` or `name` text and comments take any
+    text.
+
+    Decision:
+    A non-ASCII character in a symbol is an error, not a warning: no exchange
+    lists such a symbol, so the broker could not match the order, and case
+    folding that took `ca\u017fh` for CASH would send another order than the
+    one shown.
 
     Why:
     Each back end maps these neutral words to its broker's own; a word
@@ -170,9 +187,9 @@ declare(
     # error: `CNCC` is not a product; help: did you mean CNC?
 
     Source:
-    DESIGN.md ("The neutral vocabulary is product CNC|MIS|NRML, segment
-    CASH|FNO|COMMODITY|CURRENCY, exchange NSE|BSE|..."); the broker documents
-    for the list status words and date formats.
+    ordspec policy (the neutral vocabulary: product CNC|MIS|NRML, segment
+    CASH|FNO|COMMODITY|CURRENCY, exchange NSE|BSE|MCX; README: The language);
+    the broker documents for the list status words and date formats.
     """,
 )
 
@@ -275,7 +292,8 @@ def not_positive(stmt, ctx):
     # error: quantity 0 is not above zero
 
     Source:
-    indstocks-smart-orders.txt, Validations; codifi-sip-orders.txt (endPeriod:
+    INDstocks Smart Order APIs, https://api-docs.indstocks.com/smart_orders/,
+    Validations; Codifi SIP Orders API, as each broker publishes it (endPeriod:
     number of SIP cycles).
     """
     for field in [stmt.qty] + [s.qty for s in stmt.scrips]:
@@ -322,7 +340,8 @@ declare(
     # warning: row skipped: unreadable value
 
     Source:
-    market-facts.md (Groww instrument master CSV columns).
+    Groww's instrument master CSV and its columns (Groww Trade API,
+    https://groww.in/trade-api/docs).
     """,
 )
 

@@ -36,7 +36,9 @@ def reference_id(stmt, ctx):
     # error: ref `my_ref_1` has `_`: Groww takes letters, digits and hyphens
 
     Source:
-    groww-smart-orders-rest.txt and groww-smart-orders-python-sdk.txt (reference_id).
+    Groww's Smart Orders pages,
+    https://groww.in/trade-api/docs/curl/smart-orders and
+    https://groww.in/trade-api/docs/python-sdk (reference_id).
     """
     ref = stmt.options.get("ref")
     if ref is None or ctx.broker is None:
@@ -79,9 +81,11 @@ def duplicate_reference(keys, ctx):
     # error: reference id tcs-dip-001 is already used at orders.ord:1
 
     Source:
-    groww-smart-orders-rest.txt ("reference_id ... serves as an idempotency
-    key"; "Use a unique reference_id per new smart order to avoid accidental
-    duplicates"); market-facts.md (GA007 duplicate order reference id).
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    ("reference_id ... serves as an idempotency key"; "Use a unique reference_id
+    per new smart order to avoid accidental duplicates"); Groww's error codes
+    (GA007 duplicate order reference id; Groww Trade API,
+    https://groww.in/trade-api/docs).
     """
     first: dict[str, tuple] = {}
     for key, derived, file, span in keys:
@@ -126,8 +130,10 @@ def list_window(stmt, ctx):
     # error: the window from 2025-01-16T09:15:00 to 2025-03-01T00:00:00 is longer than one month
 
     Source:
-    groww-smart-orders-rest.txt and groww-smart-orders-python-sdk.txt (List
-    Smart Orders: start_date_time, end_date_time, Validations).
+    Groww's Smart Orders pages,
+    https://groww.in/trade-api/docs/curl/smart-orders and
+    https://groww.in/trade-api/docs/python-sdk (List Smart Orders:
+    start_date_time, end_date_time, Validations).
     """
     if stmt.verb != "LIST" or ctx.broker is None:
         return
@@ -173,7 +179,8 @@ def page_range(stmt, ctx):
     # error: page size 100 is outside 1-50
 
     Source:
-    groww-smart-orders-rest.txt (page: "Min: 0, Max: 500"; page_size: "Min: 1, Max: 50").
+    Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
+    (page: "Min: 0, Max: 500"; page_size: "Min: 1, Max: 50").
     """
     if stmt.verb != "LIST" or ctx.broker is None:
         return
@@ -205,7 +212,8 @@ def notes_length(stmt, ctx):
     # error: notes are 300 characters long; smallcase takes at most 256
 
     Source:
-    smallcase-gateway-transactions.txt (sample request bodies, "notes").
+    smallcase Gateway, Transactions, https://developers.gateway.smallcase.com
+    (sample request bodies, "notes").
     """
     notes = stmt.options.get("notes")
     if notes is not None and len(notes.value) > 256:
