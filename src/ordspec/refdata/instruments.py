@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from ordspec.refdata.readers import GROWW_COLUMNS, INDSTOCKS_COLUMNS, MasterError, read_master, read_quotes
 from ordspec.refdata.symbols import parse

@@ -38,9 +38,9 @@ def sip_state(stmt, ctx):
     # error: Codifi replaces the whole SIP on modify: ordspec needs the current SIP
 
     Source:
-    codifi-sip-orders.txt (SIP Modify: every field of the SIP; SIP OrderBook:
-    "active": "true" if SIP is active, "false" if paused/canceled; SIP Pause,
-    SIP Resume).
+    Codifi SIP Orders API, as each broker publishes it (SIP Modify: every field
+    of the SIP; SIP OrderBook: "active": "true" if SIP is active, "false" if
+    paused/canceled; SIP Pause, SIP Resume).
     """
     state = ctx.state
     number = stmt.order_id.value
@@ -92,9 +92,10 @@ def connected_user(stmt, ctx, credentials):
     # error: smallcase INVESTMORE needs a connected user's token; the token given is a guest's
 
     Source:
-    smallcase-gateway-transactions.txt ("x-gateway-authtoken JWT: can be a guest
-    user auth token" for BUY; "must be connected user auth token" for the
-    others and SIP_SETUP); market-facts.md (smallcase Gateway).
+    smallcase Gateway, Transactions, https://developers.gateway.smallcase.com
+    ("x-gateway-authtoken JWT: can be a guest user auth token" for BUY; "must be
+    connected user auth token" for the others and SIP_SETUP); smallcase
+    Gateway's auth tokens (a guest token carries {"guest": true}).
     """
     claims = credentials.jwt_claims() if credentials is not None else None
     if not claims or claims.get("guest") is not True:
