@@ -19,7 +19,7 @@ DOC_DAY = date(2025, 10, 1)  # a day on which the documents' F&O examples are li
 
 def lint_text(text: str, *, broker=None, as_of=DOC_DAY, name="t.ord", instruments=None):
     """Diagnostics for `text` as one file."""
-    from ordspec.lint import Run
+    from ordspec.pipeline.run import Run
 
     run = Run(broker=broker, as_of=as_of, instruments=instruments)
     source = run.read(name, name, text.encode())
@@ -30,8 +30,8 @@ def lint_text(text: str, *, broker=None, as_of=DOC_DAY, name="t.ord", instrument
 
 def compile_text(text: str, *, broker="groww", as_of=DOC_DAY, name="t.ord", instruments=None, **options):
     """(requests or None, diagnostics) for `text`; options go to Run (quotes, state, gateway)."""
-    from ordspec.compile import compile_sources
-    from ordspec.lint import Run
+    from ordspec.pipeline.compile import compile_sources
+    from ordspec.pipeline.run import Run
 
     run = Run(broker=broker, as_of=as_of, instruments=instruments, derive_keys=True, **options)
     source = run.read(name, name, text.encode())
@@ -45,7 +45,7 @@ def names(diagnostics) -> list[str]:
 
 def parse_one(text: str, name="t.ord"):
     """The statements of `text`, parsed and resolved, with the diagnostics."""
-    from ordspec.lint import Run
+    from ordspec.pipeline.run import Run
 
     run = Run(as_of=DOC_DAY)
     source = run.read(name, name, text.encode())

@@ -14,7 +14,8 @@ import json
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ordspec import compiler
-from ordspec.dispatch import Sender
+from ordspec.dispatch import answers
+from ordspec.dispatch.sender import Sender
 from ordspec.dispatch.credentials import Credentials
 from ordspec.dispatch.journal import Journal
 from ordspec.dispatch.outcome import CONFIRMED, DUPLICATE, REJECTED, RETRY, UNKNOWN
@@ -43,7 +44,7 @@ def requests_of(broker: str) -> list:
     return out
 
 
-REQUESTS = {b: requests_of(b) for b in compiler.BROKERS}
+REQUESTS = {b: requests_of(b) for b in compiler.names()}
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30), st.floats(allow_nan=True),
@@ -107,7 +108,7 @@ def _outcomes(broker: str):
         retry_after,
     )
     def prove(request, status, payload, retry):
-        outcome = compiler.get(broker).module.outcome(request, answer(status, payload, retry))
+        outcome = answers.get(compiler.get(broker)).outcome(request, answer(status, payload, retry))
         check_outcome(outcome)
         if outcome.retry_after is not None:
             assert outcome.retry_after >= 0
@@ -162,7 +163,7 @@ def _sender_run(broker: str):
             result = sender.send(request)
             assert result.state in ("confirmed", "already", "rejected", "unknown")
             assert result.broker_id is None or isinstance(result.broker_id, str)
-            text = results_text([result], target.title, "http://paper", target.table["dispatch"].get("listing"))
+            text = results_text([result], target.title, "http://paper", target.setting("dispatch.listing"))
             assert not any(ord(c) < 32 and c != "\n" or 0x7F <= ord(c) < 0xA0 for c in text), repr(text)
             json.loads(results_json([result], broker, "http://paper"))
             for entry in journal.entries():
@@ -182,7 +183,7 @@ test_smallcase_dispatch_survives_any_answer = _sender_run("smallcase")
 @SETTINGS
 @given(json_values, st.sampled_from(REQUESTS["groww"][:1]))
 def test_the_ga007_comparison_reads_any_held_order(held, request):
-    from ordspec.compiler.groww import differences
+    from ordspec.dispatch.answers.groww import differences
 
     found = differences(held if isinstance(held, dict) else {"x": held}, request.body)
     assert found is None or all(isinstance(f, str) for f in found)

@@ -26,9 +26,10 @@ import fastjsonschema
 import pytest
 from jsonschema import Draft7Validator
 
-from ordspec.compile import SCHEMAS, compile_sources, schema, validator
+from ordspec.pipeline.compile import SCHEMAS, compile_sources, schema, validator
 from ordspec.compiler import get, jsonout
-from ordspec.lint import Run, UsageError
+from ordspec.pipeline import UsageError
+from ordspec.pipeline.run import Run
 from tests import reference_docs
 from tests.conftest import DOC_DAY, compile_text, lint_text, names, run_cli
 
@@ -207,7 +208,7 @@ def test_indstocks_paths_are_the_documents_curl_urls(path):
     at = doc.index(golden["doc"][1])
     body_at = doc.index("{", at)
     [url] = reference_docs.curl_urls(doc[doc.rindex("curl", 0, body_at) : body_at])
-    assert get("indstocks").table["base_url"] + golden["path"] == url
+    assert get("indstocks").setting("base_url") + golden["path"] == url
     assert "--data" in doc[at:body_at] and golden["method"] == "POST"  # curl --data posts
     assert f"| {golden['method']} | {golden['path']} |" in doc
 

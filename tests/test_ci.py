@@ -571,9 +571,9 @@ def test_unused_suppressions_are_reported(tmp_path):
 
 def test_a_hash_inside_a_quoted_string_is_not_a_comment():
     text = 'SMALLCASE BUY SCET_0010 notes "# ordspec: ignore[notes-length]"\n'
-    assert lint_text(text) == []
+    assert lint_text(text, broker="smallcase") == []
     long_notes = 'SMALLCASE BUY SCET_0010 notes "#' + "x" * 300 + ' # ordspec: ignore[notes-length]"\n'
-    assert [d.name for d in lint_text(long_notes)] == ["notes-length"]  # the "directive" is inside the notes
+    assert [d.name for d in lint_text(long_notes, broker="smallcase")] == ["notes-length"]  # the "directive" is inside the notes
 
 
 def test_an_unused_suppression_cannot_silence_itself():

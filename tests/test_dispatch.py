@@ -417,7 +417,7 @@ def _never_resend_an_unknown_at(tmp_path, broker, paper):
     assert first.code != 0, first
     results = first.json()["results"]
     assert [x["state"] for x in results] == ["unknown", "unknown", "unknown", "confirmed", "unknown"], first
-    check = compiler.get(broker).table["dispatch"]["check"]
+    check = compiler.get(broker).setting("dispatch.check")
     for x in results:
         if x["state"] == "unknown":
             assert "ordspec journal resolve" in x["message"] and x["key"] in x["message"], x
@@ -941,7 +941,7 @@ def test_the_rate_asked_for_spaces_the_requests(tmp_path, paper, how):
 def test_the_brokers_default_rate_applies_without_one(tmp_path, paper):
     journal = tmp_path / "journal.sqlite"
     assert run("groww", order_file(tmp_path, "groww", 3), paper, journal).code == 0
-    assert compiler.get("groww").table["dispatch"]["rate_per_second"] == 4
+    assert compiler.get("groww").setting("dispatch.rate_per_second") == 4
     assert min(gaps(paper)) >= 0.25 - 0.02, gaps(paper)
 
 

@@ -24,5 +24,5 @@ def test_the_languages_statements_are_what_the_brokers_offer():
     from ordspec import compiler
     from ordspec.language import STATEMENTS
 
-    offered = {op for name in compiler.BROKERS for op in compiler.get(name).table["supports"]}
+    offered = {op for name in compiler.names() for op in compiler.get(name).setting("supports")}
     assert set(STATEMENTS) == offered

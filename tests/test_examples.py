@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ordspec.lint import today
+from ordspec.dates import today
 from tests.conftest import ROOT, compile_text, lint_text
 
 EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".ord", ".yaml", ".yml"))

@@ -12,7 +12,7 @@ import pytest
 
 from jsonschema import Draft7Validator
 
-from ordspec.compile import schema, validator
+from ordspec.pipeline.compile import schema, validator
 from ordspec.compiler import get
 from tests import reference_docs
 from tests.conftest import compile_text, lint_text, names
@@ -61,7 +61,7 @@ def test_goldens_are_the_documents_bodies(path):
 @pytest.mark.parametrize("stem", ["cancel", "get", "list"])
 def test_paths_and_queries_are_the_documents_urls(stem):
     golden = json.loads((GOLDEN / f"{stem}.json").read_text())
-    base = get("groww").table["base_url"]
+    base = get("groww").setting("base_url")
     query = urlencode(golden["query"], quote_via=lambda s, *a: quote(s, safe=":"))
     url = base + golden["path"] + (f"?{query}" if query else "")
     assert url in re.findall(r"https://api\.groww\.in[^\s'\\]+", DOC)

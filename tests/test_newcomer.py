@@ -88,11 +88,11 @@ def test_readme_documents_every_credential_variable():
     from ordspec.dispatch.credentials import Credentials
 
     variables = {"ORDSPEC_TOKEN"}
-    for name in compiler.BROKERS:
+    for name in compiler.names():
         broker = compiler.get(name)
         credentials = Credentials(broker, environ={})
         variables |= {v for source in credentials.sources.values() for v in source.split(" or ")}
-    assert len(variables) == 1 + len(compiler.BROKERS) + 1  # a token per broker, smallcase's secret
+    assert len(variables) == 1 + len(compiler.names()) + 1  # a token per broker, smallcase's secret
     for variable in variables:
         assert f"`{variable}`" in README, variable
 

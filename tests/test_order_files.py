@@ -142,7 +142,7 @@ def test_order_yaml_is_an_order_file(name):
 
 @pytest.mark.parametrize("path", sorted(p.name for p in (ROOT / "examples").glob("*.y*ml")))
 def test_the_examples_are_order_files(path):
-    from ordspec.lint import looks_like_orders
+    from ordspec.pipeline.read import looks_like_orders
 
     assert looks_like_orders(str(ROOT / "examples" / path))
 

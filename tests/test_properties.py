@@ -1226,7 +1226,7 @@ def test_lint_never_crashes_on_damaged_ord_files(text):
 @example(b"GTT BUY 10 TCS \xff trigger 3985 down", "t.ord")
 @example(b"\xef\xbb\xbf\xef\xbb\xbforders: []", "t.yaml")
 def test_lint_never_crashes_on_bytes(data, name):
-    from ordspec.lint import Run
+    from ordspec.pipeline.run import Run
 
     for broker in (None, "groww"):
         run = Run(broker=broker, as_of=DOC_DAY)

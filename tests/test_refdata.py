@@ -17,7 +17,8 @@ from decimal import Decimal
 
 import pytest
 
-from ordspec.lint import Run, UsageError
+from ordspec.pipeline import UsageError
+from ordspec.pipeline.run import Run
 from ordspec.refdata.instruments import GROWW_COLUMNS, MasterError, RefData
 from ordspec.refdata.symbols import looks_derivative, parse
 from tests.conftest import DOC_DAY, REFERENCE, compile_text, lint_text, names, parse_one

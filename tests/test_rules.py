@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 
-import copy
 import csv
 import re
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from ordspec import compiler
-from ordspec.lint import Run
+from ordspec.pipeline.run import Run
 from ordspec.refdata.instruments import GROWW_COLUMNS
 from ordspec.rules import registry
 from tests.conftest import DOC_DAY, compile_text, lint_text, names
@@ -48,6 +47,8 @@ ORDER_BOOK = json.dumps(
         ],
     }
 )
+# A GTT that Groww and INDstocks both take (INDstocks: a BUY triggers upward; its security id).
+BOTH = "GTT BUY 10 TCS trigger 4100 up limit 4110 product CNC security 11536"
 # The Groww document's OCO, with a whole lot (75) of NIFTY25OCT24000CE.
 OCO = "OCO SELL 75 NIFTY25OCT24000CE target 120.5 sl 95"
 OCO_BUY = "OCO BUY 75 NIFTY25OCT24000CE target 80 sl 110"
@@ -61,9 +62,6 @@ YAML_BLOCK_GTT = (
 )
 NIFTY_GTT = "GTT BUY 75 NIFTY25OCT24000CE trigger 100 up market product NRML"
 YAML_MODIFY_OCO = "orders:\n  - {kind: OCO, action: MODIFY, id: oco_a12bc3, segment: FNO, "
-
-# Kinds that no back end ordspec has today offers, although the documents' brokers do
-# (INDstocks: BRACKET; Codifi: SIP; smallcase: SMALLCASE). See Case.offered_elsewhere.
 
 
 # -- instrument master rows (Groww's CSV columns, refdata/instruments.py GROWW_COLUMNS)
@@ -120,12 +118,8 @@ class Case:
     the failing run (the minimal difference is then the option, not the text).
     instruments: (rows for passing, rows for failing), each written to a
     Groww instrument CSV and passed as --instruments.
-    offered_elsewhere: the case uses a kind Groww does not offer (INDstocks:
-    BRACKET; Codifi: SIP; smallcase: SMALLCASE).
     quotes: {symbol: last price} for --quotes; state: an order book (JSON
     text) for --state.
-    fake_broker: register a second broker "indstocks" (a stand-in with
-    Groww's table) so that `broker-mismatch` can happen at all.
     xfail: "BUG: ..." where the failing side does not behave as documented.
     """
 
@@ -140,8 +134,6 @@ class Case:
     name: str = "t.ord"
     at_file: str | None = None
     instruments: tuple | None = None
-    offered_elsewhere: bool = False
-    fake_broker: bool = False
     quotes: dict | None = None
     state: str | None = None
     fail_state: object = SAME
@@ -291,34 +283,30 @@ CASES: dict[str, list[Case]] = {
         Y("yaml-type-on-gtt", YAML_GTT + "}\n", YAML_GTT + ", type: BUY}\n", (2, 109)),
     ],
     "broker-mismatch": [
-        # Only the Groww back end exists, so a mismatch cannot happen without a second broker:
-        # these cases register a stand-in "indstocks" (Groww's table under another name).
+        # BOTH: a GTT that Groww and INDstocks both take, so that the one difference is the broker.
         Case(
             "dsl",
-            "broker groww\n" + GTT,
-            "broker groww\n" + GTT,
+            "broker groww\n" + BOTH,
+            "broker groww\n" + BOTH,
             (1, 8),
             broker="groww",
             fail_broker="indstocks",
-            fake_broker=True,
         ),
         Case(
             "dsl-other-way",
-            "broker indstocks\n" + GTT,
-            "broker indstocks\n" + GTT,
+            "broker indstocks\n" + BOTH,
+            "broker indstocks\n" + BOTH,
             (1, 8),
             broker="indstocks",
             fail_broker="groww",
-            fake_broker=True,
         ),
         Y(
             "yaml",
-            "broker: groww\norders:\n  - " + GTT + "\n",
-            "broker: groww\norders:\n  - " + GTT + "\n",
+            "broker: groww\norders:\n  - " + BOTH + "\n",
+            "broker: groww\norders:\n  - " + BOTH + "\n",
             (1, 9),
             broker="groww",
             fail_broker="indstocks",
-            fake_broker=True,
         ),
     ],
     "instrument-data": [
@@ -378,17 +366,15 @@ CASES: dict[str, list[Case]] = {
             BRACKET,
             "BRACKET BUY 75 NIFTY25OCT24000CE sl 34 limit 33 target 41 limit 42 product NRML",
             (1, 1),
-            offered_elsewhere=True,
         ),
-        Case("sip-frequency", SIP, SIP.replace(" daily", ""), (1, 1), offered_elsewhere=True),
-        Case("sip-start", SIP, SIP.replace(" start 2025-06-19", ""), (1, 1), offered_elsewhere=True),
-        Case("sip-installments", SIP, SIP.replace(" installments 1", ""), (1, 1), offered_elsewhere=True),
+        Case("sip-frequency", SIP, SIP.replace(" daily", ""), (1, 1)),
+        Case("sip-start", SIP, SIP.replace(" start 2025-06-19", ""), (1, 1)),
+        Case("sip-installments", SIP, SIP.replace(" installments 1", ""), (1, 1)),
         Case(
             "sip-setup-iscid",
             "SMALLCASE SIP_SETUP iscid 5f58be2e0ae6815aef0d1118",
             "SMALLCASE SIP_SETUP",
             (1, 11),
-            offered_elsewhere=True,
         ),
         Case("modify-nothing", "MODIFY OCO oco_a12bc3 segment FNO qty 40", "MODIFY OCO oco_a12bc3 segment FNO", (1, 8)),
         Case("groww-product", GTT, GTT.replace(" product CNC", ""), (1, 1), broker="groww"),
@@ -432,7 +418,6 @@ CASES: dict[str, list[Case]] = {
             "orders:\n  - {kind: BRACKET, side: BUY, qty: 75, symbol: NIFTY25OCT24000CE, order_type: TRIGGER, trigger: 38.5, product: NRML}\n",
             "orders:\n  - {kind: BRACKET, side: BUY, qty: 75, symbol: NIFTY25OCT24000CE, order_type: TRIGGER, product: NRML}\n",
             (2, 80),
-            offered_elsewhere=True,
         ),
     ],
     "not-positive": [
@@ -449,13 +434,12 @@ CASES: dict[str, list[Case]] = {
             broker="groww",
         ),
         Y("yaml-modify-qty", YAML_MODIFY_OCO + "qty: 40}\n", YAML_MODIFY_OCO + "qty: 0}\n", (2, 68), broker="groww"),
-        Case("sip-installments", SIP, SIP.replace("installments 1", "installments 0"), (1, 54), offered_elsewhere=True),
+        Case("sip-installments", SIP, SIP.replace("installments 1", "installments 0"), (1, 54)),
         Case(
             "sip-scrip-qty",
             SIP + " plus 2 INFY-EQ token 1594",
             SIP + " plus 0 INFY-EQ token 1594",
             (1, 115),
-            offered_elsewhere=True,
         ),
     ],
     "missing-price": [
@@ -480,7 +464,6 @@ CASES: dict[str, list[Case]] = {
             "orders:\n  - {kind: BRACKET, side: BUY, qty: 75, symbol: NIFTY25OCT24000CE, order_type: LIMIT, limit: 37, product: NRML}\n",
             "orders:\n  - {kind: BRACKET, side: BUY, qty: 75, symbol: NIFTY25OCT24000CE, order_type: LIMIT, limit: 37, trigger: 36, product: NRML}\n",
             (2, 107),
-            offered_elsewhere=True,
         ),
         Case(
             "market-limit",
@@ -555,28 +538,24 @@ CASES: dict[str, list[Case]] = {
             BRACKET,
             BRACKET.replace("sl 34 limit 33", "sl 38 limit 37"),
             (1, 46),
-            offered_elsewhere=True,
         ),
         Case(
             "bracket-buy-target-vs-entry",
             BRACKET,
             BRACKET.replace("target 41 limit 42", "target 36 limit 36"),
             (1, 65),
-            offered_elsewhere=True,
         ),
         Case(
             "bracket-sell-sl-vs-entry",
             "BRACKET SELL 75 NIFTY25OCT24000CE limit 37 sl 40 target 34 product NRML",
             "BRACKET SELL 75 NIFTY25OCT24000CE limit 37 sl 36 target 34 product NRML",
             (1, 47),
-            offered_elsewhere=True,
         ),
         Case(
             "bracket-trigger-entry",
             "BRACKET BUY 75 NIFTY25OCT24000CE trigger 37 sl 34 target 41 product NRML",
             "BRACKET BUY 75 NIFTY25OCT24000CE trigger 37 sl 34 target 37 product NRML",
             (1, 58),
-            offered_elsewhere=True,
         ),
     ],
     "oco-quantity": [
@@ -593,34 +572,30 @@ CASES: dict[str, list[Case]] = {
         Case("buy-long", OCO_BUY + " position -75", OCO_BUY + " position 75", (1, 5)),
     ],
     "date-order": [
-        Case("registered", SIP, SIP.replace("start 2025-06-19", "start 2025-05-18"), (1, 30), offered_elsewhere=True),
+        Case("registered", SIP, SIP.replace("start 2025-06-19", "start 2025-05-18"), (1, 30)),
         Case(
             "registered-same-day-ok",
             SIP.replace("start 2025-06-19", "start 2025-05-19"),
             SIP.replace("start 2025-06-19", "start 2025-05-18"),
             (1, 30),
-            offered_elsewhere=True,
         ),
         Case(
             "as-of-is-registration",
             SIP.replace(" registered 2025-05-19", "").replace("2025-06-19", "2025-10-01"),
             SIP.replace(" registered 2025-05-19", "").replace("2025-06-19", "2025-09-30"),
             (1, 30),
-            offered_elsewhere=True,
         ),
         Case(
             "default-registered",
             "default registered 2025-05-19\nSIP BUY 1 TCS-EQ daily start 2025-05-19 installments 1",
             "default registered 2025-05-19\nSIP BUY 1 TCS-EQ daily start 2025-05-18 installments 1",
             (2, 30),
-            offered_elsewhere=True,
         ),
         Case(
             "modify",
             "MODIFY SIP 25042400000049 start 2025-05-19 registered 2025-05-19",
             "MODIFY SIP 25042400000049 start 2025-05-18 registered 2025-05-19",
             (1, 33),
-            offered_elsewhere=True,
         ),
     ],
     # ---------------------------------------------------------------- the instrument
@@ -1083,7 +1058,6 @@ CASES: dict[str, list[Case]] = {
             "BRACKET BUY 75 NIFTY25OCT24000CE trigger 37.5 limit 37.75 product NRML",
             (1, 42),
             quotes={"NIFTY25OCT24000CE": "38"},
-            offered_elsewhere=True,
         ),
     ],
     "unused-suppression": [
@@ -1112,28 +1086,28 @@ CASES: dict[str, list[Case]] = {
             'SMALLCASE BUY SCET_0010 notes "' + "x" * 256 + '"',
             'SMALLCASE BUY SCET_0010 notes "' + "x" * 257 + '"',
             (1, 31),
-            offered_elsewhere=True,
+            broker="smallcase",
         ),
         Case(
             "escaped-quotes-count-once",
             'SMALLCASE BUY SCET_0010 notes "' + '\\"' * 256 + '"',
             'SMALLCASE BUY SCET_0010 notes "' + '\\"' * 257 + '"',
             (1, 31),
-            offered_elsewhere=True,
+            broker="smallcase",
         ),
         Case(
             "characters-not-bytes",
             'SMALLCASE BUY SCET_0010 notes "' + "é" * 256 + '"',
             'SMALLCASE BUY SCET_0010 notes "' + "é" * 257 + '"',
             (1, 31),
-            offered_elsewhere=True,
+            broker="smallcase",
         ),
         Y(
             "yaml",
             "orders:\n  - {kind: SMALLCASE, type: BUY, scid: SCET_0010, notes: " + "y" * 256 + "}\n",
             "orders:\n  - {kind: SMALLCASE, type: BUY, scid: SCET_0010, notes: " + "y" * 257 + "}\n",
             (2, 58),
-            offered_elsewhere=True,
+            broker="smallcase",
         ),
     ],
 }
@@ -1186,19 +1160,6 @@ def case_inputs(case: Case, failing: bool, tmp_path: Path) -> tuple[dict, dict]:
     return files, dict(broker=broker, as_of=as_of, instruments=instruments, quotes=quotes and str(quotes), state=state and str(state))
 
 
-def register_stand_in(monkeypatch, name: str = "indstocks") -> None:
-    """A second broker `name` with Groww's table, so that a `broker` line can disagree with --broker."""
-    groww = compiler.get("groww")
-    stand_in = compiler.Broker.__new__(compiler.Broker)
-    stand_in.name = name
-    stand_in.table = copy.deepcopy(groww.table)
-    stand_in.table.update(name=name, title=f"{name} (stand-in)")
-    stand_in.title = stand_in.table["title"]
-    stand_in._module = groww.module
-    monkeypatch.setattr(compiler, "BROKERS", tuple(compiler.BROKERS) + (name,))
-    monkeypatch.setitem(compiler._loaded, name, stand_in)
-
-
 def _params(select=lambda case: True, failing: bool = True):
     """Parameters for the cases; Case.xfail marks the failing side."""
     out = []
@@ -1234,40 +1195,13 @@ def check_fail(rule: str, case: Case, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("rule, case", _params(failing=False))
-def test_passing_case_is_clean(rule, case, tmp_path, monkeypatch):
-    if case.fake_broker:
-        register_stand_in(monkeypatch)
+def test_passing_case_is_clean(rule, case, tmp_path):
     check_pass(rule, case, tmp_path)
 
 
 @pytest.mark.parametrize("rule, case", _params())
-def test_failing_case_fails_for_exactly_its_rule(rule, case, tmp_path, monkeypatch):
-    if case.fake_broker:
-        register_stand_in(monkeypatch)
+def test_failing_case_fails_for_exactly_its_rule(rule, case, tmp_path):
     check_fail(rule, case, tmp_path)
-
-
-def _kinds(case: Case) -> set[tuple[str, str]]:
-    """The (verb, kind) of the statements of both sides of a case, as the front ends read them."""
-    from ordspec.grammar import dsl, yamlform
-    from ordspec.source import SourceFile
-
-    kinds = set()
-    for side in (case.passing, case.failing):
-        files = side if isinstance(side, dict) else {case.name: side}
-        for name, body in files.items():
-            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-            front = yamlform if name.endswith(".yaml") else dsl
-            kinds |= {(s.verb, s.kind.value) for s in front.parse(SourceFile(name, text)).statements}
-    return kinds
-
-
-def test_offered_elsewhere_flags_are_right():
-    """A broker-neutral case is flagged exactly when it uses a kind no back end offers today."""
-    for rule, case in RULE_CASES:
-        offered = {(v, k) for v, k in _kinds(case) if k in ("SIP", "SMALLCASE") or (v, k) == ("CREATE", "BRACKET")}
-        uses = case.broker is None and bool(offered)
-        assert case.offered_elsewhere == uses, f"{rule}-{case.id}"
 
 
 # -- the table covers every rule
@@ -1343,7 +1277,7 @@ def test_without_the_broken_rule_the_same_text_is_clean():
 # -- a broker's own rule never fires without --broker
 
 
-@pytest.mark.parametrize("rule", sorted(r.name for r in registry.all_rules() if r.brokers != registry.ALL and r.scope != "dispatch"))
+@pytest.mark.parametrize("rule", sorted(r.name for r in registry.all_rules() if r.needs and r.scope != "dispatch"))
 def test_broker_rules_are_quiet_without_a_broker(rule):
     cases = [c for c in CASES[rule] if c.broker is not None and c.name.endswith(".ord") and isinstance(c.failing, str)]
     assert cases, rule
@@ -1403,7 +1337,7 @@ def _example_params():
 
 
 @pytest.mark.parametrize("rule", _example_params())
-def test_rule_example_fires(rule, monkeypatch, tmp_path):
+def test_rule_example_fires(rule, tmp_path):
     statements, comments = example_statements(rule)
     text = PLACEHOLDER.sub(lambda m: "x" * int(m.group(1)), "\n".join(statements))
     notes = "\n".join(comments)
@@ -1411,9 +1345,7 @@ def test_rule_example_fires(rule, monkeypatch, tmp_path):
     as_of = date.fromisoformat(as_of.group(1)) if as_of else DOC_DAY
     body = rule.sections()["Example"]
     named = re.search(r"--broker (\w+)", body)
-    broker = named.group(1) if named else (None if rule.brokers == registry.ALL else rule.brokers[0])
-    if broker is not None and broker not in compiler.BROKERS:
-        register_stand_in(monkeypatch, broker)  # broker-mismatch: `--broker indstocks`
+    broker = named.group(1) if named else (None if not rule.needs else rule.brokers(compiler.brokers())[0])
     quoted = re.search(r"--quotes[^\n]*?(\S+) at ([0-9.]+)", body)
     quotes = None
     if quoted:
@@ -1472,9 +1404,8 @@ def test_instrument_data_skips_the_row(tmp_path):
 
 
 def test_internal_error_in_a_run_rule(monkeypatch):
-    def broken(keys, ctx):
+    def broken(ctx):
         raise RuntimeError("boom")
-        yield  # pragma: no cover
 
     monkeypatch.setattr(registry.get("duplicate-reference"), "check", broken)
     diagnostics = lint_text(GTT.replace("3985", "3985.03") + " ref tcs-dip-001")

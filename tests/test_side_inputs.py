@@ -22,10 +22,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ordspec.compile import compile_sources
+from ordspec.pipeline.compile import compile_sources
 from ordspec.dispatch.address import base_url
 from ordspec.dispatch.journal import normal_url
-from ordspec.lint import Run, UsageError
+from ordspec.pipeline import UsageError
+from ordspec.pipeline.run import Run
 from ordspec.refdata.instruments import GROWW_COLUMNS, INDSTOCKS_COLUMNS, RefData
 from ordspec.state import State, StateError
 from tests.conftest import DOC_DAY, run_cli

@@ -21,11 +21,12 @@ import jsonschema
 import pytest
 
 from ordspec import compiler
-from ordspec.compile import compile_sources, schema
-from ordspec.lint import Run, UsageError
-from ordspec.rules import registry
+from ordspec.pipeline.compile import compile_sources, schema
+from ordspec.pipeline import UsageError
+from ordspec.pipeline.run import Run
+from ordspec.rules import codes, registry
 from tests.conftest import DOC_DAY
-from tests.test_rules import RULE_CASES, Case, case_inputs, example_statements, register_stand_in
+from tests.test_rules import RULE_CASES, Case, case_inputs, example_statements
 
 # Values a broker's request expresses otherwise than by writing them (what ordspec documents):
 IMPLIED = {
@@ -83,8 +84,8 @@ def brokers_for(files: dict) -> list[str]:
     for name, body in files.items():
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
         front = yamlform if name.endswith((".yaml", ".yml")) else dsl
-        kinds |= {(s.verb, s.kind.value) for s in front.parse(SourceFile(name, text)).statements}
-    return [b for b in compiler.BROKERS if kinds and all(compiler.get(b).supports(v, k) is not None for v, k in kinds)]
+        kinds |= {(s.verb, s.kind.value) for s in front.parse(SourceFile(name, text), brokers=compiler.names).statements}
+    return [b for b in compiler.names() if kinds and all(compiler.get(b).supports(v, k) is not None for v, k in kinds)]
 
 
 def leaves(value):
@@ -128,7 +129,7 @@ def carries(request, value, broker) -> bool:
     elif isinstance(value, date):
         forms = {value.strftime("%d%m%Y"), value.strftime("%d-%m-%Y"), value.isoformat()}
     else:
-        forms = {str(value)} | table_words(broker.table, str(value))
+        forms = {str(value)} | table_words(broker.table.values, str(value))
     return any(str(leaf) in forms for leaf in found)
 
 
@@ -194,9 +195,7 @@ def _case_params():
 
 
 @pytest.mark.parametrize("rule, case", _case_params())
-def test_a_suppressed_case_compiles_as_written_or_lint_refuses_it(rule, case: Case, tmp_path, monkeypatch):
-    if case.fake_broker:
-        register_stand_in(monkeypatch)
+def test_a_suppressed_case_compiles_as_written_or_lint_refuses_it(rule, case: Case, tmp_path):
     files, options = case_inputs(case, True, tmp_path)
     first = Run(**options)
     for name, body in files.items():
@@ -218,15 +217,13 @@ def _example_params():
 
 
 @pytest.mark.parametrize("rule", _example_params())
-def test_a_suppressed_docs_example_compiles_as_written_or_lint_refuses_it(rule, monkeypatch, tmp_path):
+def test_a_suppressed_docs_example_compiles_as_written_or_lint_refuses_it(rule, tmp_path):
     statements, comments = example_statements(rule)
     text = re.sub(r"\.\.\.(\d+) characters\.\.\.", lambda m: "x" * int(m.group(1)), "\n".join(statements))
     notes = "\n".join(comments)
     as_of = re.search(r"as[- ]of (\d{4}-\d{2}-\d{2})", notes)
     as_of = date.fromisoformat(as_of.group(1)) if as_of else DOC_DAY
     named = re.search(r"--broker (\w+)", rule.sections()["Example"])
-    if named and named.group(1) not in compiler.BROKERS:
-        register_stand_in(monkeypatch, named.group(1))
     quoted = re.search(r"--quotes[^\n]*?(\S+) at ([0-9.]+)", rule.sections()["Example"])
     quotes = None
     if quoted:
@@ -234,7 +231,7 @@ def test_a_suppressed_docs_example_compiles_as_written_or_lint_refuses_it(rule, 
         quotes.write_text(f"symbol,last_price\n{quoted.group(1)},{quoted.group(2)}\n")
         quotes = str(quotes)
     files = {"example.ord": suppressed(text, set(range(1, len(statements) + 1)), rule.name)}
-    brokers = [named.group(1)] if named else ([None] if rule.brokers == registry.ALL else list(rule.brokers))
+    brokers = [named.group(1)] if named else ([None] if not rule.needs else rule.brokers(compiler.brokers()))
     if brokers == [None]:
         brokers = brokers_for(files) or [None]
     for broker in brokers:
@@ -274,7 +271,7 @@ NOT_ON_AN_ORDER_LINE = {"instrument-data", "unused-suppression", "price-data", "
 
 
 def test_every_rule_that_can_be_suppressed_has_an_order_that_compiles_suppressed():
-    suppressible = {r.name for r in registry.all_rules() if r.name not in registry.FIXED and r.scope != "dispatch"}
+    suppressible = {r.name for r in registry.all_rules() if r.name not in codes.FIXED and r.scope != "dispatch"}
     assert {rule for rule, *_ in COMPILES} == suppressible - NOT_ON_AN_ORDER_LINE
 
 
@@ -297,7 +294,7 @@ def test_a_suppressed_rule_compiles_the_order_as_written(rule, broker, text, ext
 @pytest.mark.parametrize("rule", registry.all_rules(), ids=lambda r: r.name)
 def test_a_rules_docs_say_whether_it_can_be_suppressed(rule):
     says = "This rule cannot be suppressed:" in (rule.doc or "")
-    assert says == (rule.name in registry.FIXED), rule.name
+    assert says == (rule.name in codes.FIXED), rule.name
     if says:
         assert "This rule cannot be suppressed:" in rule.sections()["Why"]  # where `ordspec explain` shows it
 
@@ -315,7 +312,7 @@ def test_a_rule_that_cannot_be_suppressed_cannot_be_ignored_by_the_configuration
     from ordspec.config import Settings
 
     settings = Settings(select=["lot-size"], ignore=["reference-id", "OS3"])
-    for name in registry.FIXED:
+    for name in codes.FIXED:
         assert settings.wants(registry.get(name).code, name)
     assert not settings.wants("OS306", "list-window")
 

@@ -50,9 +50,8 @@ def did_you_mean(word: str, choices) -> str:
 def rule_problem(text: str, prefixes: bool = True) -> str | None:
     """Why `text` names no rule, or None: a rule's name, its code (any case) or, where
     `prefixes`, the start of a code (`OS2`)."""
-    from ordspec.rules.registry import all_rules
+    from ordspec.rules.codes import CODES as found  # (the table alone: no rule module is loaded)
 
-    found = all_rules()
     upper = text.upper()
     if any(text == r.name or upper == r.code for r in found):
         return None
@@ -122,7 +121,7 @@ class Settings:
         self.defaults = dict(defaults or {})
 
     def wants(self, code: str, name: str) -> bool:
-        from ordspec.rules.registry import FIXED
+        from ordspec.rules.codes import FIXED
 
         if name in FIXED:  # an incomplete statement is always reported
             return True
@@ -249,25 +248,26 @@ class _Reader:
         return names
 
     def broker(self, data: dict, key: str, where: str = "") -> str | None:
-        from ordspec.compiler import BROKERS
+        from ordspec.compiler import names
 
         name = self.text(data, key, where)
-        if name is not None and name not in BROKERS:
-            raise self.fail(where, key, f"unknown broker `{name}`{did_you_mean(name, BROKERS)}: choose from {', '.join(BROKERS)}")
+        if name is not None and name not in names():
+            raise self.fail(where, key, f"unknown broker `{name}`{did_you_mean(name, names())}: choose from {', '.join(names())}")
         return name
 
     def rates(self, value) -> dict:
         """`rate`: requests per second for every broker (a number) or per broker (a table)."""
-        from ordspec.compiler import BROKERS
+        from ordspec.compiler import names
 
         if value is None:
             return {}
-        table = value if isinstance(value, dict) else dict.fromkeys(BROKERS, value)
+        brokers = names()
+        table = value if isinstance(value, dict) else dict.fromkeys(brokers, value)
         out = {}
         for name, number in table.items():
             key = f"rate.{name}" if isinstance(value, dict) else "rate"
-            if name not in BROKERS:
-                raise self.fail("", key, f"not a broker{did_you_mean(name, BROKERS)}: {', '.join(BROKERS)}")
+            if name not in brokers:
+                raise self.fail("", key, f"not a broker{did_you_mean(name, brokers)}: {', '.join(brokers)}")
             if isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 < number <= MAX_RATE:
                 shown = repr(number) if isinstance(number, (int, float, str)) and not isinstance(number, bool) else _kind(number)
                 raise self.fail("", key, f"requests per second, above 0 and at most {MAX_RATE} (or a table per broker), not {shown}")

@@ -1,4 +1,6 @@
-"""Diagnostics are data; render/ turns them into text, JSON, SARIF or GitHub annotations."""
+"""Diagnostics are data; render/ turns them into text, JSON, SARIF or GitHub annotations.
+
+The bottom of the tree: nothing here imports ordspec."""
 
 from __future__ import annotations
 
@@ -23,9 +25,6 @@ class Diagnostic:
         self.message = message
         self.help = help
 
-    def sort_key(self):
-        return (self.file, self.line, self.column, self.code, self.message)
-
     def as_dict(self) -> dict:
         out = {name: getattr(self, name) for name in self.__slots__}
         if out["help"] is None:
@@ -36,14 +35,21 @@ class Diagnostic:
         return f"<{self.file}:{self.line}:{self.column} {self.severity} {self.code} {self.name} {self.message}>"
 
 
-def make(rule_name: str, file: str, span, message: str, help: str | None = None) -> Diagnostic:
-    """A diagnostic for a registered rule at `span` (any object with line/column fields)."""
-    from ordspec.rules.registry import get
+class Report:
+    """A problem a front end or reader found, by rule name: the pipeline gives it its code and
+    severity from rules/codes.py (codes.diagnostics), so that reading a file loads no rule."""
 
-    rule = get(rule_name)
-    return Diagnostic(
-        file, span.line, span.column, span.end_line, span.end_column, rule.severity, rule.code, rule.name, message, help
-    )
+    __slots__ = ("name", "file", "line", "column", "end_line", "end_column", "message", "help")
+
+    def __init__(self, name: str, file: str, span, message: str, help: str | None = None):
+        self.name = name
+        self.file = file
+        self.line, self.column, self.end_line, self.end_column = span.line, span.column, span.end_line, span.end_column
+        self.message = message
+        self.help = help
+
+    def __repr__(self) -> str:
+        return f"<{self.file}:{self.line}:{self.column} {self.name} {self.message}>"
 
 
 def summary(diagnostics, files: int) -> dict:

@@ -14,13 +14,14 @@ import sys
 from pathlib import Path
 
 from ordspec import compiler
-from ordspec.rules.registry import all_rules
+from ordspec.rules.registry import ALL, all_rules
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _brokers(rule) -> str:
-    return "all" if rule.brokers == "all" else ", ".join(rule.brokers)
+    found = rule.brokers(compiler.brokers())
+    return found if found == ALL else ", ".join(found)
 
 
 def rules_table() -> str:
@@ -48,10 +49,10 @@ def rules_page() -> str:
 
 
 def capability_table() -> str:
-    brokers = [compiler.get(name) for name in compiler.BROKERS]
+    brokers = compiler.brokers()
     operations = []
     for b in brokers:
-        for op in b.table["supports"]:
+        for op in b.setting("supports"):
             if op not in operations:
                 operations.append(op)
     order = {v: i for i, v in enumerate(("CREATE", "MODIFY", "CANCEL", "GET", "LIST", "PAUSE", "RESUME"))}

@@ -13,12 +13,10 @@ from decimal import Decimal
 
 from ordspec.ir import CREATE
 from ordspec.language import OPTION_ORDER
+from ordspec.values import written
 from ordspec.source import ascii_lower
 
 
-def price(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
 
 
 def word(text: str) -> str:
@@ -31,7 +29,7 @@ def word(text: str) -> str:
 def _value(field) -> str:
     value = field.value
     if isinstance(value, Decimal):
-        return price(value)
+        return written(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return word(str(value))
@@ -41,15 +39,15 @@ def _leg(leg) -> list[str]:
     out = []
     if leg.role == "entry":
         if leg.trigger is not None:
-            out += ["trigger", price(leg.trigger.value)]
+            out += ["trigger", written(leg.trigger.value)]
         if leg.direction is not None:
             out.append(ascii_lower(leg.direction.value))
         if leg.market is not None or (leg.order_type is not None and leg.order_type.value == "MARKET"):
             out.append("market")  # (YAML may say `order_type: MARKET` without `market: true`)
     else:
-        out += [leg.role, price(leg.trigger.value)] if leg.trigger is not None else []
+        out += [leg.role, written(leg.trigger.value)] if leg.trigger is not None else []
     if leg.price is not None:
-        out += ["limit", price(leg.price.value)]
+        out += ["limit", written(leg.price.value)]
     return out
 
 
@@ -64,7 +62,7 @@ def _options(options: dict, defaulted=()) -> list[str]:
 
 def _size(part) -> str:
     """A quantity, or a SIP's amount as INR2000."""
-    return str(part.qty.value) if part.qty is not None else "INR" + price(part.amount.value)
+    return str(part.qty.value) if part.qty is not None else "INR" + written(part.amount.value)
 
 
 def statement(stmt) -> str:
@@ -132,12 +130,15 @@ def source(src) -> tuple[str | None, list]:
     (a bad number, a misplaced option) is kept as written, since the IR does not
     hold all of it. Comments and blank lines stay, so every statement keeps its line.
     """
+    from ordspec import compiler
     from ordspec.grammar import dsl
 
-    parsed = dsl.parse(src)
+    parsed = dsl.parse(src, brokers=compiler.names)
     errors = [d for d in parsed.diagnostics if d.name in ("syntax", "hidden-text")]
     if errors:
-        return None, errors
+        from ordspec.rules import codes
+
+        return None, codes.diagnostics(errors)
     flagged = {d.line for d in parsed.diagnostics}
     statements = {stmt.line: stmt for stmt in parsed.statements}
     out: list[str] = []

@@ -13,7 +13,6 @@ never a guess or a traceback.
 from __future__ import annotations
 
 import json
-from datetime import date
 from decimal import Decimal
 
 
@@ -37,16 +36,9 @@ def _positive(value) -> bool:
 
 def _day(value, never: bool = False) -> bool:
     """DD-MM-YYYY or DDMMYYYY, a real day; "0" where the book says never (prevExecDate)."""
-    if never and value == "0":
-        return True
-    digits = value.replace("-", "") if isinstance(value, str) else ""
-    if not _digits(digits) or len(digits) != 8 or value not in (digits, f"{digits[:2]}-{digits[2:4]}-{digits[4:]}"):
-        return False
-    try:
-        date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
-    except ValueError:
-        return False
-    return True
+    from ordspec.dates import day_month_year
+
+    return (never and value == "0") or day_month_year(value) is not None
 
 
 def _amount(value) -> bool:

@@ -1,6 +1,6 @@
 """Suppression comments: `# ordspec: ignore[lot-size]` (or a code, or several) at the end of a line
 silences those rules on that line only. A suppression that silences nothing is itself reported, and
-so is one of a rule that cannot be suppressed (registry.FIXED: its docs say why).
+so is one of a rule that cannot be suppressed (codes.FIXED: its docs say why).
 A name that is no rule's is a usage error (UnknownRule), as in the configuration: a misspelt
 suppression never worked, and the file should not pass until it is fixed."""
 
@@ -50,8 +50,8 @@ def directives(source, yaml: bool) -> dict[int, list[tuple[str, int, int]]]:
 def apply(diagnostics: list, sources: dict) -> list:
     """The diagnostics that no suppression silences, with one for every suppression that silenced none."""
     from ordspec.config import rule_problem
-    from ordspec.diagnostics import make
-    from ordspec.rules.registry import FIXED, get
+    from ordspec.rules import codes
+    from ordspec.rules.codes import FIXED
     from ordspec.source import Span
 
     by_file = {}
@@ -65,9 +65,10 @@ def apply(diagnostics: list, sources: dict) -> list:
     for file, lines in by_file.items():
         for line, marks in lines.items():
             for i, (name, start, end) in enumerate(marks):
-                try:
-                    marks[i] = (get(name).name, start, end, name)  # a code, in any case, stands for its rule
-                except KeyError:
+                row = codes.find(name)  # a code, in any case, stands for its rule
+                if row is not None:
+                    marks[i] = (row.name, start, end, name)
+                else:
                     unknown.append(f"{file}:{line}:{start}: suppression comment: {rule_problem(name, prefixes=False)}")
     if unknown:
         raise UnknownRule("\n".join(unknown))
@@ -87,8 +88,10 @@ def apply(diagnostics: list, sources: dict) -> list:
                     continue
                 name, start, end, written = mark
                 if name in FIXED:
+                    from ordspec.rules.registry import get
+
                     message = f"`{written}` cannot be suppressed: {get(name).unsuppressible()}"
                 else:
                     message = f"`{written}` is suppressed here but reports nothing on this line"
-                kept.append(make("unused-suppression", file, Span(line, start, line, end), message, "remove it, or name the rule it is for (`ordspec rules`)"))
+                kept.append(codes.diagnostic("unused-suppression", file, Span(line, start, line, end), message, "remove it, or name the rule it is for (`ordspec rules`)"))
     return kept

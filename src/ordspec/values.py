@@ -16,6 +16,11 @@ MAX_INTEGER_DIGITS = 12  # no price or quantity is near a lakh crore
 MAX_PLACES = 8
 
 
+def written(value: Decimal) -> str:
+    """A decimal as ordspec writes it back: its plain digits, without trailing zeros (120.50 -> 120.5)."""
+    return format(value.normalize(), "f")
+
+
 def _digits(text: str) -> bool:
     """ASCII digits only: str.isdigit() alone also takes other scripts' digits and superscripts."""
     return text.isdigit() and text.isascii()

@@ -55,7 +55,7 @@ def ordspec_capture(
 def lint_statement(statement_text: str, quotes: dict | None = None) -> list[tuple[str, str]]:
     """(rule name, message) of every diagnostic ordspec's broker-neutral rules give the statement,
     on the documents' day, with `quotes` as --quotes (in-process: one call per generated order)."""
-    from ordspec.lint import Run
+    from ordspec.pipeline.run import Run
 
     with tempfile.TemporaryDirectory(prefix="ordspec-wire-") as tmp:
         table = str(write_quotes(Path(tmp), quotes)) if quotes else None

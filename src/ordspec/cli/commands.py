@@ -6,7 +6,9 @@ import os
 import sys
 
 from ordspec.diagnostics import summary
-from ordspec.lint import Run, UsageError, expand
+from ordspec.pipeline import UsageError
+from ordspec.pipeline.read import expand
+from ordspec.pipeline.run import Run
 
 
 def _fail(message: str) -> int:
@@ -38,29 +40,26 @@ def _read_all(run: Run, paths: list[str], stdin_filename: str | None, force_excl
     return out
 
 
-def _summary(run: Run) -> dict:
-    s = summary(run.diagnostics, run.files)
-    s["statements"] = run.statements
-    return s
-
-
-def _print_diagnostics(run, fmt: str, stream) -> None:
+def _print_diagnostics(run: Run, fmt: str, stream, diagnostics=None) -> None:
+    """The run's diagnostics (or `diagnostics`, of the run's files) in a format."""
+    diagnostics = run.diagnostics if diagnostics is None else diagnostics
     if fmt == "json":
         from ordspec.render import jsonfmt
 
-        stream.write(jsonfmt.report(run.diagnostics, _summary(run)))
+        stream.write(jsonfmt.report(diagnostics, {**summary(diagnostics, run.files), "statements": run.statements}))
     elif fmt == "sarif":
         from ordspec.render import sarif
 
-        stream.write(sarif.report(run.diagnostics, run.sources))
+        stream.write(sarif.report(diagnostics, run.sources))
     elif fmt == "github":
         from ordspec.render import github
 
-        stream.write(github.report(run.diagnostics))
+        stream.write(github.report(diagnostics))
     else:
         from ordspec.render import text
 
-        stream.write(text.report(run.diagnostics, run.sources, _summary(run), text.use_colour(stream)))
+        counts = {**summary(diagnostics, run.files), "statements": run.statements}
+        stream.write(text.report(diagnostics, run.sources, counts, text.use_colour(stream)))
 
 
 def _warn(message: str) -> None:
@@ -77,7 +76,9 @@ def lint(paths, broker=None, instruments=(), quotes=None, state=None, as_of=None
         files = expand(paths, run.config.excluded if run.config.exclude else None, force_exclude, _warn)
         workers = (os.cpu_count() or 1) if jobs == 0 else jobs
         if workers > 1 and len([f for f in files if f != "-"]) > 1:
-            run.check_parallel(files, workers, stdin=lambda: (stdin_filename or "<stdin>", sys.stdin.buffer.read()))
+            from ordspec.pipeline import parallel
+
+            parallel.check(run, files, workers, stdin=lambda: (stdin_filename or "<stdin>", sys.stdin.buffer.read()))
         else:
             for source, form in _read_all(run, files, stdin_filename):
                 run.check(source, form)
@@ -89,8 +90,8 @@ def lint(paths, broker=None, instruments=(), quotes=None, state=None, as_of=None
 
 
 def compile(path, broker=None, instruments=(), quotes=None, state=None, gateway=None, as_of=None, output=None, stdin_filename=None, config=None) -> int:
-    from ordspec.compile import compile_sources
     from ordspec.compiler.jsonout import dumps
+    from ordspec.pipeline.compile import compile_sources
 
     if path != "-" and os.path.isdir(path):
         return _fail(f"{path} is a directory: compile takes one order file")
@@ -123,28 +124,32 @@ def compile(path, broker=None, instruments=(), quotes=None, state=None, gateway=
 def rules(format="text") -> int:
     import json
 
-    from ordspec.rules.registry import all_rules
+    from ordspec import compiler
+    from ordspec.rules.registry import ALL, all_rules
 
-    found = all_rules()
+    found, among = all_rules(), compiler.brokers()
     if format == "json":
-        sys.stdout.write(json.dumps([r.as_dict() for r in found], indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps([r.as_dict(among) for r in found], indent=2, ensure_ascii=False) + "\n")
         return 0
     width = max(len(r.name) for r in found)
     for r in found:
-        brokers = "all" if r.brokers == "all" else ",".join(r.brokers)
+        brokers = r.brokers(among)
+        brokers = brokers if brokers == ALL else ",".join(brokers)
         sys.stdout.write(f"{r.code}  {r.name:<{width}}  {r.severity:<7}  {brokers:<9}  {r.summary}\n")
     return 0
 
 
 def explain(name: str) -> int:
+    from ordspec import compiler
     from ordspec.config import rule_problem
-    from ordspec.rules.registry import get
+    from ordspec.rules.registry import ALL, get
 
     try:
         rule = get(name)
     except KeyError:
         return _fail(f"{rule_problem(name, prefixes=False)}: `ordspec rules` lists them")
-    brokers = "every broker" if rule.brokers == "all" else ", ".join(rule.brokers)
+    brokers = rule.brokers(compiler.brokers())
+    brokers = "every broker" if brokers == ALL else ", ".join(brokers)
     out = [f"{rule.code} {rule.name} ({rule.severity}; applies to {brokers})", "", rule.summary]
     for title, body in rule.sections().items():
         out += ["", f"{title}:", *("    " + line if line else "" for line in body.splitlines())]
@@ -158,11 +163,12 @@ DEFAULT_TIMEOUT = 20.0
 def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, state=None, gateway=None, as_of=None,
              base_url=None, journal=None, timeout=None, rate=None, format="text", stdin_filename=None, config=None) -> int:
     from ordspec import compiler
-    from ordspec.compile import compile_sources
-    from ordspec.dispatch import Sender, journal_key
     from ordspec.dispatch import render
+    from ordspec.dispatch import preflight
     from ordspec.dispatch.credentials import Credentials
     from ordspec.dispatch.journal import Journal, JournalError, default_path, normal_url
+    from ordspec.dispatch.sender import Sender, journal_key
+    from ordspec.pipeline.compile import compile_sources
 
     if path != "-" and os.path.isdir(path):
         return _fail(f"{path} is a directory: dispatch takes one order file")
@@ -182,9 +188,9 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
         sys.stdout.write("Nothing to send.\n")
         return 0
     target = compiler.get(requests[0].broker)
-    base = base_url or target.table.get("base_url")
+    base = base_url or target.setting("base_url")
     if not base:
-        return _fail(f"{target.title} has no one production host ({target.table.get('base_url_note', '')}): pass --base-url")
+        return _fail(f"{target.title} has no one production host ({target.setting('base_url_note')}): pass --base-url")
     if not base.startswith(("http://", "https://")):
         return _fail(f"--base-url {base}: give a URL such as https://host or http://127.0.0.1:8765")
     base = normal_url(base)
@@ -195,16 +201,16 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     unusable = credentials.problems()  # before anything is sent, and in a dry run too
     if unusable:
         return _fail("; ".join(unusable))
-    found = _dispatch_rules(run, requests, credentials)
+    found = preflight.check(run, requests, credentials, compiler.get)
     if found:
-        _print_diagnostics(found, "text", sys.stderr)
+        _print_diagnostics(run, "text", sys.stderr, found)
         sys.stderr.write("ordspec: nothing sent: fix the errors above first\n")
         return 1
     journal_path = journal or default_path()
     if dry_run:
         planned = [(r, _journal_state(journal_path, journal_key(target.name, base, r))) for r in requests]
         headers, missing = credentials.headers(redacted=True), credentials.missing()
-        counts = _dry_run_counts(planned, bool(target.table["dispatch"].get("deduplicates")))
+        counts = _dry_run_counts(planned, target.setting("dispatch.deduplicates"))
         out = render.plan_json(base, headers, planned, counts, missing) if format == "json" else render.plan_text(base, headers, planned, counts, missing)
         sys.stdout.write(out)
         return 0
@@ -229,19 +235,18 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     if format == "json":
         sys.stdout.write(render.results_json(results, target.name, base))
     else:
-        sys.stdout.write(render.results_text(results, target.title, base, target.table["dispatch"].get("listing")))
+        sys.stdout.write(render.results_text(results, target.title, base, target.setting("dispatch.listing")))
     return 0 if all(r.ok for r in results) else 1
 
 
 def _rate(target, wanted: float | None) -> float | str:
     """Requests per second: the one asked for (--rate, or the config's `rate`), else the broker's
     default; never above a limit the broker documents (a message then)."""
-    table = target.table["dispatch"]
-    limit = table.get("rate_limit")
+    limit = target.setting("dispatch.rate_limit")
     if wanted is None:
-        return table["rate_per_second"]
+        return target.setting("dispatch.rate_per_second")
     if limit is not None and wanted > limit:
-        return f"rate {wanted:g}/s: {target.title} allows at most {limit} requests/s ({table['rate_source']})"
+        return f"rate {wanted:g}/s: {target.title} allows at most {limit} requests/s ({target.setting('dispatch.rate_source')})"
     return wanted
 
 
@@ -273,34 +278,6 @@ def _journal_state(path: str, key):
     except sqlite3.Error:
         return None
     return row[0] if row else None
-
-
-def _dispatch_rules(run: Run, requests, credentials):
-    """Rules that need what only dispatch knows (the credentials): a list of diagnostics, or []."""
-    from ordspec.diagnostics import ERROR, Diagnostic
-    from ordspec.lint import Context
-    from ordspec.rules.registry import all_rules
-
-    found = []
-    for rule in all_rules():
-        if rule.scope != "dispatch":
-            continue
-        for request in requests:
-            stmt = request.statement
-            if not rule.applies_to(request.broker) or not rule.checks(stmt.verb, stmt.kind.value):
-                continue
-            for span, message, *rest in rule.check(stmt, Context(run, None, stmt.file), credentials):
-                found.append(Diagnostic(stmt.file, span.line, span.column, span.end_line, span.end_column, rule.severity, rule.code, rule.name, message, rest[0] if rest else None))
-    if not any(d.severity == ERROR for d in found):
-        return []
-
-    class Found:  # what _print_diagnostics reads
-        diagnostics = found
-        sources = run.sources
-        files = run.files
-        statements = run.statements
-
-    return Found
 
 
 def _progress(requests):

@@ -6,7 +6,8 @@ import os
 import sys
 
 from ordspec.cli.commands import _fail, _warn
-from ordspec.lint import UsageError, expand
+from ordspec.pipeline import UsageError
+from ordspec.pipeline.read import expand
 
 
 def fmt(paths, check=False, stdin_filename=None) -> int:

@@ -5,23 +5,27 @@ from __future__ import annotations
 
 from datetime import date
 
-from ordspec.compiler import BROKERS
+from ordspec import compiler
 from ordspec.config import rule_list
 
 
 class Opt:
-    __slots__ = ("flag", "short", "metavar", "choices", "default", "help", "check", "multiple", "is_flag")
+    __slots__ = ("flag", "short", "metavar", "_choices", "default", "help", "check", "multiple", "is_flag")
 
     def __init__(self, flag, help, metavar=None, choices=None, default=None, short=None, check=None, multiple=False, is_flag=False):
         self.flag = flag
         self.short = short
         self.metavar = metavar
-        self.choices = choices
+        self._choices = choices  # a tuple, or a function giving one (the brokers: found when first asked)
         self.default = default
         self.help = help
         self.check = check  # text -> value, raising ValueError with a message
         self.multiple = multiple  # may be given more than once: a tuple of values
         self.is_flag = is_flag  # takes no value: True when given
+
+    @property
+    def choices(self):
+        return self._choices() if callable(self._choices) else self._choices
 
     @property
     def dest(self) -> str:
@@ -37,7 +41,7 @@ def as_of(text: str) -> date:
     raise ValueError(f"{text!r} is not a date: write YYYY-MM-DD")
 
 
-BROKER = Opt("--broker", "check for this broker too, and compile for it", metavar="NAME", choices=BROKERS)
+BROKER = Opt("--broker", "check for this broker too, and compile for it", metavar="NAME", choices=compiler.names)
 INSTRUMENTS = Opt(
     "--instruments",
     "instrument master CSV (Groww's, or INDstocks' for security ids): exact lot, tick and freeze sizes; repeatable",

@@ -38,7 +38,9 @@ def _fail(message: str) -> int:
 
 def run(path, prices, broker=None, format="text", plot=None, config=None, instruments=(), state=None, as_of=None) -> int:
     from ordspec.cli.commands import _config, _read_all
-    from ordspec.lint import Run, UsageError
+    from ordspec.pipeline import UsageError
+    from ordspec.pipeline.run import Run
+    from ordspec.rules import codes
     from ordspec.simulate import semantics
 
     if plot:
@@ -65,10 +67,11 @@ def run(path, prices, broker=None, format="text", plot=None, config=None, instru
     except OSError as e:
         return _fail(f"{prices}: {e.strerror or e}")
     found, problems = price_file.read(prices, data)
+    problems = codes.diagnostics(problems)
     rules = semantics.BROKERS.get(broker) if broker else None
     try:
         checked = Run(
-            broker=broker if rules is None or rules.backend else None, instruments=instruments, state=state, derive_keys=True,
+            broker=broker if rules is None or _backend(rules) else None, instruments=instruments, state=state, derive_keys=True,
             as_of=as_of or (found.first.date() if found and found.first else None), config=_config(config),
         )
         checked.load()
@@ -94,7 +97,7 @@ def run(path, prices, broker=None, format="text", plot=None, config=None, instru
     if checked.failed or any(d.severity == "error" for d in problems + extra):
         sys.stderr.write("ordspec: nothing simulated: fix the errors above first\n")
         return 1
-    if not rules.backend:
+    if not _backend(rules):
         sys.stderr.write(f"ordspec: note: ordspec has no {rules.title} back end yet: only the broker-neutral rules checked this file\n")
     from ordspec.simulate import timeline
     from ordspec.simulate.run import simulate as run_engine
@@ -113,7 +116,7 @@ def run(path, prices, broker=None, format="text", plot=None, config=None, instru
 
 def _orders(statements, rules, path):
     """(engine orders, diagnostics, skipped statements) for the checked statements."""
-    from ordspec.diagnostics import make
+    from ordspec.rules import codes
     from ordspec.simulate.orders import from_statement
 
     orders, found, skipped = [], [], []
@@ -122,15 +125,22 @@ def _orders(statements, rules, path):
             skipped.append((stmt.file, stmt.line, stmt.title()))
             continue
         if stmt.kind.value not in rules.kinds:
-            if not rules.backend:  # (a back end's own `unsupported` rule has said it already)
-                found.append(make("unsupported", stmt.file, stmt.kind, f"{rules.title} has no {stmt.kind.value} to simulate"))
+            if not _backend(rules):  # (a back end's own `unsupported` rule has said it already)
+                found.append(codes.diagnostic("unsupported", stmt.file, stmt.kind, f"{rules.title} has no {stmt.kind.value} to simulate"))
             continue
         for order, span in from_statement(stmt):
             if path is not None and order.symbol not in path.symbols:
                 some = ", ".join(sorted(path.symbols)[:5])
-                found.append(make("no-prices", stmt.file, span, f"the price file has no rows for {order.symbol}", f"{path.file} has prices for {some}"))
+                found.append(codes.diagnostic("no-prices", stmt.file, span, f"the price file has no rows for {order.symbol}", f"{path.file} has prices for {some}"))
             orders.append(order)
     return orders, found, skipped
+
+
+def _backend(rules) -> bool:
+    """Whether ordspec has a back end (compiler/) for the simulated broker; else only broker-neutral rules check its files."""
+    from ordspec import compiler
+
+    return rules.name in compiler.names()
 
 
 def _show(diagnostics, checked, prices: str, data: bytes) -> None:

@@ -1,10 +1,15 @@
-"""Back ends: one per broker, each a data table (<name>.json) and a few functions (<name>.py).
+"""Back ends: one per broker, each a table (<name>.json) and a Broker subclass (<name>.py).
 
-Like sqlglot's dialects over one AST: every back end reads the same IR. The
-table holds what a broker supports (kinds x segments x products), what it lets
-you modify, its enum words, price format and list limits; rules read it to
-check an order for that broker, and the module turns a checked statement into
-the exact HTTP requests the broker documents.
+Like sqlglot's dialects over one AST: every back end reads the same IR. base.py declares what a
+back end may say (the Broker interface, each hook with a safe default) and table.schema.json every
+key its table may hold. The table holds what a broker supports (kinds x segments x products), what
+it lets you modify, its enum words, price format and list limits; rules read it to check an order
+for that broker, and the module turns a checked statement into the exact HTTP requests the broker
+documents.
+
+A broker is found by its files, and listed nowhere else: every <name>.json in this package's
+folder (or in any folder on its __path__) with a <name>.py beside it is a back end, listed in the
+order of its table's `list_order`.
 """
 
 from __future__ import annotations
@@ -12,47 +17,52 @@ from __future__ import annotations
 import os
 from importlib import import_module
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-BROKERS = ("groww", "indstocks", "codifi", "smallcase")
+_found: dict = {}  # tuple(__path__) -> {name: Table}, in list order
+_loaded: dict = {}  # name -> Broker
 
 
-class Broker:
-    def __init__(self, name: str):
-        import json  # (not at import time: the lint path lists BROKERS without any broker table)
+def _tables() -> dict:
+    key = tuple(__path__)
+    if key not in _found:
+        from ordspec.compiler.table import load
 
-        self.name = name
-        with open(os.path.join(HERE, f"{name}.json"), encoding="utf-8") as f:
-            self.table: dict = json.load(f)
-        self.title: str = self.table["title"]
-        self._module = None
-
-    @property
-    def module(self):
-        if self._module is None:
-            self._module = import_module(f"ordspec.compiler.{self.name}")
-        return self._module
-
-    def supports(self, verb: str, kind: str) -> dict | None:
-        return self.table["supports"].get(f"{verb} {kind}")
-
-    def compile(self, stmt, ctx) -> list:
-        return self.module.compile(stmt, ctx)
-
-    def __repr__(self) -> str:
-        return f"<Broker {self.name}>"
+        found = {}
+        for folder in __path__:
+            for entry in sorted(os.listdir(folder)):
+                name, ext = os.path.splitext(entry)
+                if ext == ".json" and name.isidentifier() and os.path.isfile(os.path.join(folder, name + ".py")):
+                    found.setdefault(name, load(os.path.join(folder, entry)))
+        _found.clear()
+        _loaded.clear()
+        _found[key] = dict(sorted(found.items(), key=lambda item: (item[1]["list_order"], item[0])))
+    return _found[key]
 
 
-_loaded: dict[str, Broker] = {}
+def names() -> list[str]:
+    """Every broker's name, in list order."""
+    return list(_tables())
 
 
-def get(name: str) -> Broker:
-    if name not in _loaded:
-        if name not in BROKERS:
-            raise KeyError(name)
-        _loaded[name] = Broker(name)
-    return _loaded[name]
+def get(name: str):
+    """The back end of broker `name` (a compiler.base.Broker); KeyError if there is none."""
+    broker = _loaded.get(name)
+    if broker is None:
+        from ordspec.compiler.base import Broker
+
+        table = _tables()[name]
+        module = import_module(f"{__name__}.{name}")
+        found = [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, Broker) and v.__module__ == module.__name__]
+        if len(found) != 1:
+            raise TypeError(f"{module.__name__} defines {len(found)} Broker classes, not one")
+        broker = _loaded[name] = found[0](table)
+    return broker
 
 
-def supporting(verb: str, kind: str, exclude: str | None = None) -> list[Broker]:
+def brokers() -> list:
+    """Every back end, in list order."""
+    return [get(name) for name in names()]
+
+
+def supporting(verb: str, kind: str, exclude: str | None = None) -> list:
     """The brokers that support `verb kind`, for help lines."""
-    return [get(b) for b in BROKERS if b != exclude and get(b).supports(verb, kind) is not None]
+    return [b for b in brokers() if b.name != exclude and b.supports(verb, kind) is not None]

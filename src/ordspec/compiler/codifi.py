@@ -12,45 +12,78 @@ from __future__ import annotations
 
 from datetime import date
 
-from ordspec.compiler import get
+from ordspec.compiler.base import Broker
+from ordspec.dates import reformat
+from ordspec.values import written
 from ordspec.compiler.request import Request
 
-NAME = "codifi"
 
+class Codifi(Broker):
+    """Codifi is the base, plus: every scrip needs its token; a SIP buys; a modify rebuilds the whole SIP."""
 
-def _table() -> dict:
-    return get(NAME).table
+    def compile(self, stmt, ctx) -> list[Request]:
+        verb = stmt.verb
+        if verb == "CREATE":
+            registered = stmt.options.get("registered")
+            body = {
+                "regDate": compact(registered.value if registered is not None else ctx.as_of),
+                "startDate": compact(stmt.options["start"].value),
+                "frequency": self.setting("frequencies")[stmt.frequency.value],
+                "endPeriod": str(stmt.options["installments"].value),
+                "sipName": stmt.options["name"].value,
+                "scrips": _scrips(stmt),
+            }
+            return [self.request(stmt, "CREATE", body, "codifi/execute.schema.json")]
+        if verb == "MODIFY":
+            return [self.request(stmt, "MODIFY", _merged(self, stmt, ctx.state.sip(stmt.order_id.value)), "codifi/modify.schema.json")]
+        if verb == "LIST":
+            return [self.request(stmt, "LIST", None, None)]
+        return [self.request(stmt, verb, {"orderNo": stmt.order_id.value}, "codifi/order-no.schema.json")]
+
+    def requirements(self, stmt, ctx) -> None:
+        """missing-field: every scrip needs its instrument token."""
+        if stmt.verb == "CREATE" and "token" not in stmt.options and "token" not in stmt.invalid and stmt.symbol is not None:
+            ctx.report(stmt.symbol, f"Codifi needs the instrument token of {stmt.symbol.value}", "add `token N` after the symbol")
+        for scrip in stmt.scrips:
+            if "token" not in scrip.options and scrip.symbol is not None:
+                ctx.report(scrip.symbol, f"Codifi needs the instrument token of {scrip.symbol.value}", f"add `token N` after `plus ... {scrip.symbol.value}`")
+
+    def unsupported(self, stmt, ctx) -> None:
+        """unsupported: a Codifi SIP buys; every scrip's product and exchange must be Codifi's."""
+        if stmt.verb == "CREATE" and stmt.side is not None and stmt.side.value != "BUY":
+            ctx.report(stmt.side, "a Codifi SIP invests: there is no SIP SELL", "a SIP is BUY")
+        products = self.setting("enums")["product"]
+        parts = [stmt.options] if stmt.verb == "MODIFY" else []
+        parts += [scrip.options for scrip in stmt.scrips]
+        for options in parts:
+            for name, allowed in (("product", products), ("exchange", self.setting("exchanges"))):
+                field = options.get(name)
+                if field is not None and field.value not in allowed:
+                    ctx.report(field, f"Codifi does not take {name} {field.value} for a SIP", f"Codifi takes {', '.join(allowed)}")
+
+    def not_modifiable(self, stmt, ctx) -> None:
+        """not-modifiable: a size change on a SIP of several scrips names no scrip."""
+        if ctx.state is None or (stmt.qty is None and stmt.amount is None) or stmt.scrips:
+            return
+        current = ctx.state.sip(stmt.order_id.value)
+        if current is not None and len(current["scrips"]) > 1:
+            ctx.report(
+                stmt.qty or stmt.amount,
+                f"SIP {stmt.order_id.value} has {len(current['scrips'])} scrips: a `qty` alone does not say which to change",
+                "list the new scrips with `plus QTY SYMBOL token N ...`: they replace the SIP's list",
+            )
 
 
 def compact(day: date) -> str:
     return day.strftime("%d%m%Y")
 
 
-def dashed(day: date) -> str:
-    return day.strftime("%d-%m-%Y")
-
-
-def _reformat(text: str, dashes: bool) -> str:
-    """An order-book date ("19-06-2025" or "19062025") in the other form; "0" (never) stays."""
-    digits = text.replace("-", "")
-    if len(digits) != 8 or not digits.isdigit():
-        return text
-    return f"{digits[:2]}-{digits[2:4]}-{digits[4:]}" if dashes else digits
-
-
-def _request(stmt, verb: str, body, schema: str | None) -> Request:
-    op = _table()["operations"][verb]
-    return Request(NAME, op["name"], op["method"], op["path"], {}, body, stmt, schema)
-
-
 def _size(part) -> dict:
     """{"qty": "1"} for a quantity SIP, {"price": "2000"} for one by value (2000.00 is 2000: the same
     amount written two ways is one request, as `ordspec fmt` needs)."""
-    from ordspec.fmt import price
-
     if part.qty is not None:
         return {"qty": str(part.qty.value)}
-    return {"price": price(part.amount.value)}
+    return {"price": written(part.amount.value)}
 
 
 def _scrips(stmt) -> list[dict]:
@@ -79,27 +112,7 @@ def _scrips(stmt) -> list[dict]:
     return out
 
 
-def compile(stmt, ctx) -> list[Request]:
-    verb = stmt.verb
-    if verb == "CREATE":
-        registered = stmt.options.get("registered")
-        body = {
-            "regDate": compact(registered.value if registered is not None else ctx.as_of),
-            "startDate": compact(stmt.options["start"].value),
-            "frequency": _table()["frequencies"][stmt.frequency.value],
-            "endPeriod": str(stmt.options["installments"].value),
-            "sipName": stmt.options["name"].value,
-            "scrips": _scrips(stmt),
-        }
-        return [_request(stmt, "CREATE", body, "codifi/execute.schema.json")]
-    if verb == "MODIFY":
-        return [_request(stmt, "MODIFY", _merged(stmt, ctx.state.sip(stmt.order_id.value)), "codifi/modify.schema.json")]
-    if verb == "LIST":
-        return [_request(stmt, "LIST", None, None)]
-    return [_request(stmt, verb, {"orderNo": stmt.order_id.value}, "codifi/order-no.schema.json")]
-
-
-def _merged(stmt, current: dict) -> dict:
+def _merged(broker: Codifi, stmt, current: dict) -> dict:
     """The whole SIP for a modify: the order book's, with the statement's changes."""
     internal = current["internal"]
     options = stmt.options
@@ -108,14 +121,14 @@ def _merged(stmt, current: dict) -> dict:
         return write(options[name].value) if name in options else now
 
     body = {
-        "regDate": changed("registered", _reformat(current["regDate"], dashes=False), compact),
-        "startDate": changed("start", _reformat(current["startDate"], dashes=False), compact),
-        "frequency": _table()["frequencies"][stmt.frequency.value] if stmt.frequency is not None else str(current["frequency"]),
+        "regDate": changed("registered", reformat(current["regDate"], dashes=False), compact),
+        "startDate": changed("start", reformat(current["startDate"], dashes=False), compact),
+        "frequency": broker.setting("frequencies")[stmt.frequency.value] if stmt.frequency is not None else str(current["frequency"]),
         "endPeriod": changed("installments", str(current["endPeriod"]), str),
         "sipName": changed("name", current["sipName"], str),
-        "prevExecDate": _reformat(str(internal.get("prevExecDate", "0")), dashes=False),
-        "dueDate": _reformat(str(internal["dueDate"]), dashes=True),
-        "execDate": _reformat(str(internal["execDate"]), dashes=True),
+        "prevExecDate": reformat(str(internal.get("prevExecDate", "0")), dashes=False),
+        "dueDate": reformat(str(internal["dueDate"]), dashes=True),
+        "execDate": reformat(str(internal["execDate"]), dashes=True),
         "period": str(internal.get("period", "0")),
         "active": str(internal.get("active", "true")).lower(),
         "orderNo": stmt.order_id.value,
@@ -149,62 +162,3 @@ def _merged(stmt, current: dict) -> dict:
         scrips.append(out)
     body["scrips"] = scrips
     return body
-
-
-# What the table cannot say: (span, message, help) for the rule that calls it.
-
-
-def requirements(stmt, ctx):
-    """missing-field: every scrip needs its instrument token."""
-    if stmt.verb == "CREATE" and "token" not in stmt.options and "token" not in stmt.invalid and stmt.symbol is not None:
-        yield stmt.symbol, f"Codifi needs the instrument token of {stmt.symbol.value}", "add `token N` after the symbol"
-    for scrip in stmt.scrips:
-        if "token" not in scrip.options and scrip.symbol is not None:
-            yield scrip.symbol, f"Codifi needs the instrument token of {scrip.symbol.value}", f"add `token N` after `plus ... {scrip.symbol.value}`"
-
-
-def unsupported(stmt, ctx):
-    """unsupported: a Codifi SIP buys; every scrip's product and exchange must be Codifi's."""
-    if stmt.verb == "CREATE" and stmt.side is not None and stmt.side.value != "BUY":
-        yield stmt.side, "a Codifi SIP invests: there is no SIP SELL", "a SIP is BUY"
-    table = _table()
-    products = table["enums"]["product"]
-    parts = [stmt.options] if stmt.verb == "MODIFY" else []
-    parts += [scrip.options for scrip in stmt.scrips]
-    for options in parts:
-        for name, allowed in (("product", products), ("exchange", table["exchanges"])):
-            field = options.get(name)
-            if field is not None and field.value not in allowed:
-                yield field, f"Codifi does not take {name} {field.value} for a SIP", f"Codifi takes {', '.join(allowed)}"
-
-
-def not_modifiable(stmt, ctx):
-    """not-modifiable: a size change on a SIP of several scrips names no scrip."""
-    if ctx.state is None or (stmt.qty is None and stmt.amount is None) or stmt.scrips:
-        return
-    current = ctx.state.sip(stmt.order_id.value)
-    if current is not None and len(current["scrips"]) > 1:
-        yield (
-            stmt.qty or stmt.amount,
-            f"SIP {stmt.order_id.value} has {len(current['scrips'])} scrips: a `qty` alone does not say which to change",
-            "list the new scrips with `plus QTY SYMBOL token N ...`: they replace the SIP's list",
-        )
-
-
-def outcome(request, answer):
-    """Codifi: {"status": "Ok", "message": "Success", "result": [{"orderNo"}]}."""
-    from ordspec.dispatch.outcome import CONFIRMED, REJECTED, Outcome, common, server_error
-
-    found = common(answer)
-    if found is not None:
-        return found
-    body = answer.payload if isinstance(answer.payload, dict) else {}
-    if 200 <= answer.status < 300 and str(body.get("status", "")).lower() == "ok":
-        result = body.get("result")
-        first = result[0] if isinstance(result, list) and result and isinstance(result[0], dict) else {}
-        ident = first.get("orderNo") or (request.body or {}).get("orderNo")
-        return Outcome(CONFIRMED, ident, body.get("message"), data=result)
-    message = str(body.get("message") or body.get("emsg") or answer.text[:200])
-    if answer.status >= 500 or not body:
-        return server_error(answer, message)
-    return Outcome(REJECTED, message=f"{answer.status}: {message}")

@@ -8,8 +8,6 @@ file, and every text ordspec prints or journals passes through redact().
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 
 REDACTED = "***"
@@ -19,12 +17,11 @@ class Credentials:
     def __init__(self, broker, environ=None):
         env = os.environ if environ is None else environ
         self.broker = broker
-        dispatch = broker.table["dispatch"]
         own = f"ORDSPEC_{broker.name.upper()}_TOKEN"
         self.values: dict[str, str | None] = {"token": env.get(own) or env.get("ORDSPEC_TOKEN") or None}
         self.sources = {"token": f"{own} or ORDSPEC_TOKEN"}  # what to set, when it is missing
         self.read_from = {"token": own if env.get(own) else "ORDSPEC_TOKEN"}  # which variable a value came from
-        for name, variable in dispatch.get("secrets", {}).items():
+        for name, variable in broker.setting("dispatch.secrets").items():
             self.values[name] = env.get(variable) or None
             self.sources[name] = self.read_from[name] = variable
 
@@ -53,7 +50,7 @@ class Credentials:
     def headers(self, redacted: bool = False) -> dict[str, str]:
         """The auth headers; redacted, a value that is set is *** and one that is not names its variable."""
         out = {}
-        for header, template in self.broker.table["dispatch"]["auth"].items():
+        for header, template in self.broker.setting("dispatch.auth").items():
             if redacted:
                 values = {k: REDACTED if v else f"<unset: {self.sources[k]}>" for k, v in self.values.items()}
             else:
@@ -81,13 +78,6 @@ class Credentials:
 
     def jwt_claims(self) -> dict | None:
         """The claims of the token, if it is a JWT (smallcase: a guest token says {"guest": true})."""
-        token = self.values.get("token") or ""
-        parts = token.split(".")
-        if len(parts) != 3:
-            return None
-        try:
-            padded = parts[1] + "=" * (-len(parts[1]) % 4)
-            claims = json.loads(base64.urlsafe_b64decode(padded))
-        except (ValueError, UnicodeDecodeError):
-            return None
-        return claims if isinstance(claims, dict) else None
+        from ordspec.jwt import claims
+
+        return claims(self.values.get("token") or "")

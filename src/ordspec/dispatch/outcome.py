@@ -1,4 +1,4 @@
-"""What a broker's answer means for the order: each back end reads its own envelope."""
+"""What a broker's answer means for the order (each broker's envelope is read in answers/<name>.py)."""
 
 from __future__ import annotations
 
@@ -32,15 +32,3 @@ def ident(value) -> str | None:
         return None
     text = str(value)
     return text if 0 < len(text) <= 200 else None
-
-
-def common(answer) -> Outcome | None:
-    """What every broker's answer means by its status alone."""
-    if answer.status == 429:
-        return Outcome(RETRY, message="429 Too Many Requests", retry_after=answer.retry_after())
-    return None
-
-
-def server_error(answer, text: str) -> Outcome:
-    """A 5xx or an answer that cannot be read: the broker may have acted."""
-    return Outcome(UNKNOWN, message=f"HTTP {answer.status}: {text}")

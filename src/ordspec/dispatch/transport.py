@@ -48,7 +48,7 @@ class Answer:
 
 
 class Transport:
-    def __init__(self, base_url: str, headers: dict, rate_per_second: float, timeout: float):
+    def __init__(self, base_url: str, headers: dict, rate_per_second: float, timeout: float, clock=time.monotonic, sleep=time.sleep):
         import httpx
 
         self._httpx = httpx
@@ -60,14 +60,15 @@ class Transport:
         )
         self.interval = 1.0 / rate_per_second if rate_per_second > 0 else 0.0
         self._next = 0.0
+        self.clock, self.sleep = clock, sleep  # injectable: a test of the pacing need not wait
 
     def close(self) -> None:
         self.client.close()
 
     def _pace(self) -> None:
-        now = time.monotonic()
+        now = self.clock()
         if now < self._next:
-            time.sleep(self._next - now)
+            self.sleep(self._next - now)
         self._next = max(now, self._next) + self.interval
 
     def send(self, request) -> Answer:

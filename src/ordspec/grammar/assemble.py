@@ -9,7 +9,7 @@ forms mean exactly the same.
 from __future__ import annotations
 
 from ordspec import values
-from ordspec.diagnostics import make
+from ordspec.diagnostics import Report
 from ordspec.ir import CREATE, Field, Leg, Scrip, Statement
 from ordspec.language import (
     BUILTIN_DEFAULTS,
@@ -28,15 +28,16 @@ SCRIP_OPTIONS = ("token", "exchange", "product")  # what binds to a SIP's `plus`
 
 
 class Assembler:
-    def __init__(self, file: str, diagnostics: list, settings_defaults: dict | None = None):
+    def __init__(self, file: str, diagnostics: list, settings_defaults: dict | None = None, brokers=tuple):
         self.file = file
-        self.diagnostics = diagnostics
+        self.diagnostics = diagnostics  # Reports: the pipeline gives them their codes (rules/codes.py)
+        self.brokers = brokers  # () -> the names of the brokers a `broker` line may name
         self.settings_defaults = settings_defaults or {}  # from the configuration: name -> value
         self._current: Leg | None = None  # what a `limit` binds to
         self._scrip: Scrip | None = None
 
     def report(self, rule: str, span: Span, message: str, help: str | None = None) -> None:
-        self.diagnostics.append(make(rule, self.file, span, message, help))
+        self.diagnostics.append(Report(rule, self.file, span, message, help))
 
     def problem(self, problem, span: Span) -> None:
         self.report(problem.rule, span, problem.message, problem.help)

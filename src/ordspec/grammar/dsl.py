@@ -22,7 +22,7 @@ class Parsed:
     def __init__(self, source: SourceFile):
         self.source = source
         self.statements: list = []
-        self.diagnostics: list = []
+        self.diagnostics: list = []  # diagnostics.Report
         self.broker: Field | None = None  # a `broker NAME` line
 
 
@@ -37,10 +37,11 @@ def _text(token) -> str:
     return token.value
 
 
-def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
-    """The statements of a file; `defaults` (from the configuration) apply after the file's own."""
+def parse(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parsed:
+    """The statements of a file; `defaults` (from the configuration) apply after the file's own;
+    brokers() names the brokers a `broker` line may name."""
     parsed = Parsed(source)
-    build = Assembler(source.name, parsed.diagnostics, defaults)
+    build = Assembler(source.name, parsed.diagnostics, defaults, brokers)
     defaults: dict = {}
     hidden = _HIDDEN_IN_FILE.search(source.text) is not None
     odd = characters.needs_check(source.text)
@@ -122,12 +123,10 @@ def syntax_error(build: Assembler, error, span_of) -> None:
 
 
 def broker_line(build: Assembler, parsed: Parsed, name: str, span: Span) -> None:
-    from ordspec.compiler import BROKERS
-
     if parsed.broker is not None:
         build.report("duplicate-option", span, "a second `broker` line", f"the first is on line {parsed.broker.line}")
-    elif ascii_lower(name) not in BROKERS:
-        build.report("bad-value", span, f"`{name}` is not a broker: expected {', '.join(BROKERS)}")
+    elif ascii_lower(name) not in build.brokers():
+        build.report("bad-value", span, f"`{name}` is not a broker: expected {', '.join(build.brokers())}")
     else:
         parsed.broker = Field.at(ascii_lower(name), span)
 

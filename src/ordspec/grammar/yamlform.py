@@ -212,10 +212,11 @@ class _Spans:
         return self.node_span
 
 
-def parse(source: SourceFile, defaults: dict | None = None) -> Parsed:
-    """The statements of a file; `defaults` (from the configuration) apply after the file's own."""
+def parse(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parsed:
+    """The statements of a file; `defaults` (from the configuration) apply after the file's own;
+    brokers() names the brokers a `broker` key may name."""
     parsed = Parsed(source)
-    build = Assembler(source.name, parsed.diagnostics, defaults)
+    build = Assembler(source.name, parsed.diagnostics, defaults, brokers)
     if len(source.text) > MAX_BYTES:
         build.report("unsafe-yaml", Span(1, 1, 1, 2), f"this YAML file is larger than {MAX_BYTES // 2**20} MiB")
         return parsed

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-IST = timezone(timedelta(hours=5, minutes=30))
+from ordspec.dates import IST
 _validators: dict = {}
 
 

@@ -3,6 +3,7 @@ resume, cancel and the order book, with the pause/resume state machine."""
 
 from __future__ import annotations
 
+from ordspec.dates import day_month_year, reformat
 from ordspec.paper import invalid, now
 
 NAME = "codifi"
@@ -17,10 +18,6 @@ def auth(headers, body):
     if not token.startswith("Bearer ") or len(token) <= len("Bearer "):
         return _fail(401, "session expired or invalid: send Authorization: Bearer <token>")
     return None
-
-
-def _dashed(compact: str) -> str:
-    return f"{compact[:2]}-{compact[2:4]}-{compact[4:]}" if len(compact) == 8 and compact.isdigit() else compact
 
 
 def execute(store, params, query, body):
@@ -84,10 +81,10 @@ def orderbook(store, params, query, body):
                     "price": s["price"] if by_value else None,
                 }
             )
-        start = _dashed(d["startDate"])
+        start = reformat(d["startDate"], dashes=True)
         result.append(
             {
-                "regDate": _dashed(d["regDate"]),
+                "regDate": reformat(d["regDate"], dashes=True),
                 "startDate": start,
                 "frequency": d["frequency"],
                 "endPeriod": d["endPeriod"],
@@ -128,13 +125,6 @@ STATUSES = ("active", "paused", "cancelled", "completed")  # "completed": the or
 FREQUENCIES = {"0": "DAILY", "1": "WEEKLY", "2": "MONTHLY"}  # others (3 = custom) have no documented schedule
 
 
-def _date(text: str):
-    from datetime import date
-
-    compact = text.replace("-", "")
-    return date(int(compact[4:]), int(compact[2:4]), int(compact[:2]))
-
-
 def engine_orders(store):
     """(row, [(scrip index, engine Order)]) for every active SIP with a documented frequency; one order per scrip."""
     from datetime import datetime, time
@@ -148,7 +138,7 @@ def engine_orders(store):
         frequency = FREQUENCIES.get(str(d["frequency"]))
         if row.status != "active" or frequency is None:
             continue
-        start = datetime.combine(_date(d["startDate"]), time(0), IST)
+        start = datetime.combine(day_month_year(d["startDate"]), time(0), IST)
         orders = []
         for i, s in enumerate(d["scrips"]):
             qty, amount = (None, Decimal(str(s["price"]))) if "price" in s else (int(s["qty"]), None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from ordspec.dates import months_later
 from ordspec.paper import invalid, now
 
 NAME = "groww"
@@ -117,7 +118,7 @@ def listing(store, params, query, body):
         return _fail(400, "GA001", "bad request: times are YYYY-MM-DDThh:mm:ss, without a zone")
     if end < start:
         return _fail(400, "GA001", "bad request: end_date_time must not be before start_date_time")
-    if end > _month_after(start):
+    if end > months_later(start, 1):
         return _fail(400, "GA001", "bad request: the date range must not exceed one month")
     kind = query.get("smart_order_type", "OCO")
     wanted = query.get("status", "ACTIVE")
@@ -130,17 +131,6 @@ def listing(store, params, query, body):
         and start <= datetime.fromisoformat(o.data["created_at"]) <= end
     ]
     return 200, {"status": "SUCCESS", "payload": {"orders": found[page * size : (page + 1) * size]}}
-
-
-def _month_after(t: datetime) -> datetime:
-    """The same time a calendar month later, on the month's last day when it is shorter (31 Jan -> 28/29 Feb).
-
-    The paper broker's own reading of Groww's 'must not exceed one month', written apart from the
-    list-window rule that it is there to check.
-    """
-    year, month = (t.year + 1, 1) if t.month == 12 else (t.year, t.month + 1)
-    last = (datetime(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
-    return t.replace(year=year, month=month, day=min(t.day, last))
 
 
 ROUTES = [

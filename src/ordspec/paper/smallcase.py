@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import secrets
 
+from ordspec import jwt
 from ordspec.paper import invalid
 
 NAME = "smallcase"
@@ -16,19 +15,8 @@ def _fail(status: int, error: str):
     return status, {"success": False, "errors": [error], "data": None}
 
 
-def _claims(token: str):
-    parts = token.split(".")
-    if len(parts) != 3:
-        return None
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return claims if isinstance(claims, dict) else None
-
-
 def auth(headers, body):
-    claims = _claims(headers.get("x-gateway-authtoken") or "")
+    claims = jwt.claims(headers.get("x-gateway-authtoken") or "")
     if not headers.get("x-gateway-secret") or claims is None:
         return _fail(401, "invalid_jwt")
     config = body.get("orderConfig") if isinstance(body, dict) else None

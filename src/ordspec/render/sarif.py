@@ -38,7 +38,7 @@ def uri(path: str, root: str) -> str:
     return quote(relative.replace(os.sep, "/"))
 
 
-def _rule(rule) -> dict:
+def _rule(rule, brokers) -> dict:
     docs = rule.sections()
     text = "\n\n".join(f"{k}:\n{v}" for k, v in docs.items())
     markdown = "\n\n".join(f"**{k}**\n\n" + (f"```\n{v}\n```" if k == "Example" else v) for k, v in docs.items())
@@ -49,11 +49,12 @@ def _rule(rule) -> dict:
         "fullDescription": {"text": docs.get("What", rule.summary).replace("\n", " ")},
         "help": {"text": text, "markdown": markdown},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": ["ordspec"] + ([] if rule.brokers == "all" else list(rule.brokers))},
+        "properties": {"tags": ["ordspec"] + ([] if not rule.needs else rule.brokers(brokers))},
     }
 
 
 def report(diagnostics, sources: dict, root: str | None = None) -> str:
+    from ordspec import compiler
     from ordspec.rules.registry import all_rules
 
     root = root or repository_root()
@@ -86,7 +87,7 @@ def report(diagnostics, sources: dict, root: str | None = None) -> str:
                         "version": __version__,
                         "semanticVersion": __version__,
                         "informationUri": "https://github.com/ordspec/ordspec",
-                        "rules": [_rule(r) for r in rules],
+                        "rules": [_rule(r, compiler.brokers()) for r in rules],
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + quote(root.replace(os.sep, "/").rstrip("/") + "/")}},

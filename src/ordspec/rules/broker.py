@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ordspec import compiler
-from ordspec.rules.registry import ALL, rule
+from ordspec.rules.declare import rule
 
 
 def _anyone(verb: str, kind: str) -> bool:
@@ -14,14 +13,15 @@ def _anyone(verb: str, kind: str) -> bool:
     return f"{verb} {kind}" in STATEMENTS
 
 
-def _others(verb: str, kind: str, broker) -> str | None:
-    names = [b.title for b in compiler.supporting(verb, kind, exclude=broker.name)]
-    if names:
-        return f"{' and '.join(names)} {'does' if len(names) == 1 else 'do'}: use --broker {compiler.supporting(verb, kind, exclude=broker.name)[0].name}"
+def _others(verb: str, kind: str, ctx) -> str | None:
+    others = ctx.supporting(verb, kind)
+    if others:
+        names = [b.title for b in others]
+        return f"{' and '.join(names)} {'does' if len(names) == 1 else 'do'}: use --broker {others[0].name}"
     return None
 
 
-@rule("OS301", "unsupported", summary="An order, segment, product, exchange or validity the broker does not offer", brokers=ALL)
+@rule("unsupported")
 def unsupported(stmt, ctx):
     """
     What:
@@ -64,41 +64,39 @@ def unsupported(stmt, ctx):
     broker = ctx.broker
     if broker is None:
         if not _anyone(verb, kind):
-            yield stmt.kind, f"no broker offers {verb} {kind}" if verb != "CREATE" else f"no broker offers {kind} orders"
+            ctx.report(stmt.kind, f"no broker offers {verb} {kind}" if verb != "CREATE" else f"no broker offers {kind} orders")
         return
     offer = broker.supports(verb, kind)
     if offer is None:
         what = f"{kind} orders" if verb == "CREATE" else f"{verb} for {kind} orders"
-        yield stmt.kind, f"{broker.title} does not support {what}", _others(verb, kind, broker)
+        ctx.report(stmt.kind, f"{broker.title} does not support {what}", _others(verb, kind, ctx))
         return
-    notes = broker.table.get("unsupported", {})
+    notes = broker.setting("unsupported")
     segments = offer.get("segments")
     segment = stmt.segment
     if segments is not None and segment is not None and segment.value not in segments:
         note = notes.get(f"{verb} {kind} {segment.value}") or notes.get(f"segment {segment.value}")
-        yield segment, f"{broker.title} does not support {kind} in {segment.value}", note
+        ctx.report(segment, f"{broker.title} does not support {kind} in {segment.value}", note)
         return  # the exchange and validity that came with it say nothing more
     elif segments and segment is not None and "product" in stmt.options and segments.get(segment.value):
         product = stmt.options["product"]
         allowed = segments[segment.value]
         if product.value not in allowed:
-            yield product, f"{broker.title} takes {' or '.join(allowed)} for {kind} in {segment.value}, not {product.value}"
+            ctx.report(product, f"{broker.title} takes {' or '.join(allowed)} for {kind} in {segment.value}, not {product.value}")
     for name, table in (("exchange", "exchanges"), ("validity", "validities")):
         field = stmt.options.get(name)
-        allowed = broker.table.get(table)
+        allowed = broker.setting(table)
         if field is not None and allowed is not None and field.value not in allowed:
-            yield field, f"{broker.title} does not take {name} {field.value}", f"{broker.title} takes {', '.join(allowed)}"
+            ctx.report(field, f"{broker.title} does not take {name} {field.value}", f"{broker.title} takes {', '.join(allowed)}")
     note = notes.get(f"{kind} legs")
     if note and (stmt.target is not None or stmt.sl is not None):
         leg = stmt.target or stmt.sl
-        yield leg, f"{broker.title} cannot take target or stop-loss legs on a {kind} here", note
-    hook = getattr(broker.module, "unsupported", None)
-    if hook is not None:
-        yield from hook(stmt, ctx)
+        ctx.report(leg, f"{broker.title} cannot take target or stop-loss legs on a {kind} here", note)
+    broker.unsupported(stmt, ctx)
 
 
 
-@rule("OS314", "documents-disagree", summary="An order one of the broker's documents offers and another refuses", brokers=("groww",), on=("CREATE *",))
+@rule("documents-disagree", on=("CREATE *",), needs=("disputed",))
 def documents_disagree(stmt, ctx):
     """
     What:
@@ -132,9 +130,9 @@ def documents_disagree(stmt, ctx):
     segment = stmt.segment
     if segment is None or not ctx.offered(stmt):
         return
-    note = ctx.broker.table.get("disputed", {}).get(f"{stmt.verb} {stmt.kind.value} {segment.value}")
+    note = ctx.broker.setting("disputed").get(f"{stmt.verb} {stmt.kind.value} {segment.value}")
     if note is not None:
-        yield (
+        ctx.report(
             segment,
             f"{ctx.broker.title}'s documents disagree on {stmt.kind.value} in {segment.value}: {note}",
             f"if your account has it, silence this line with `# ordspec: ignore[documents-disagree]`: the request is then sent as written",
@@ -190,7 +188,7 @@ def changes(stmt):
             yield name, stmt.options[name]
 
 
-@rule("OS302", "not-modifiable", summary="A MODIFY that changes a field the broker cannot modify", brokers=("groww", "indstocks", "codifi"), on=("MODIFY *",))
+@rule("not-modifiable", on=("MODIFY *",), needs=("modifiable", "not_modifiable"))
 def not_modifiable(stmt, ctx):
     """
     What:
@@ -235,24 +233,22 @@ def not_modifiable(stmt, ctx):
     if stmt.verb != "MODIFY" or not ctx.offered(stmt):
         return
     kind = stmt.kind.value
-    table = ctx.broker.table.get("modifiable", {}).get(kind, {})
-    routing = ctx.broker.table.get("routing", ())
+    table = ctx.broker.setting("modifiable").get(kind, {})
+    routing = ctx.broker.setting("routing")
     for name, span in changes(stmt):
         allowed = table.get(name)
         if allowed is None and name.split(".")[0] in ("target", "sl"):
             allowed = table.get("legs")  # a broker that modifies the legs as one group
         if not allowed and name not in routing and table:
-            yield (
+            ctx.report(
                 span,
                 f"{ctx.broker.title} cannot modify the {_LABELS.get(name, name)} of {'an' if kind[0] in 'AEIOU' else 'a'} {kind}",
                 f"cancel the {kind} and create a new one",
             )
-    hook = getattr(ctx.broker.module, "not_modifiable", None)
-    if hook is not None:
-        yield from hook(stmt, ctx)
+    ctx.broker.not_modifiable(stmt, ctx)
 
 
-@rule("OS303", "price-precision", summary="A price with more decimal places than the broker takes", brokers=("groww",), on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
+@rule("price-precision", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"), needs=("price.places",))
 def price_precision(stmt, ctx):
     """
     What:
@@ -278,13 +274,13 @@ def price_precision(stmt, ctx):
     """
     if ctx.broker is None:
         return
-    places = ctx.broker.table.get("price", {}).get("places")
+    places = ctx.broker.setting("price.places")
     if places is None:
         return
     for leg, what, field in stmt.prices():
         exponent = field.value.as_tuple().exponent
         if -exponent > places and field.value != field.value.quantize(_QUANT[places]):
-            yield (
+            ctx.report(
                 field,
                 f"{ctx.broker.title} takes prices with at most {places} decimal places, not {field.value}",
                 "ordspec does not round prices: write the price you mean",
@@ -292,14 +288,7 @@ def price_precision(stmt, ctx):
 
 
 
-@rule(
-    "OS310",
-    "silent-conversion",
-    severity="warning",
-    summary="An order the broker will change without saying so",
-    brokers=("indstocks",),
-    on=("CREATE GTT", "CREATE BRACKET"),
-)
+@rule("silent-conversion", on=("CREATE GTT", "CREATE BRACKET"), needs=("silent",))
 def silent_conversion(stmt, ctx):
     """
     What:
@@ -325,18 +314,11 @@ def silent_conversion(stmt, ctx):
     omitted, trigger_limit_price is automatically set equal to trigger_price";
     How Smart Orders Work: the circuit bounds).
     """
-    hook = getattr(ctx.broker.module, "silent", None) if ctx.offered(stmt) else None
-    if hook is not None:
-        yield from hook(stmt, ctx)
+    if ctx.offered(stmt):
+        ctx.broker.silent(stmt, ctx)
 
 
-@rule(
-    "OS309",
-    "order-id",
-    summary="An order id whose prefix does not fit the segment",
-    brokers=("indstocks",),
-    on=("MODIFY *", "CANCEL *"),
-)
+@rule("order-id", on=("MODIFY *", "CANCEL *"), needs=("order_ids",))
 def order_id(stmt, ctx):
     """
     What:
@@ -359,12 +341,12 @@ def order_id(stmt, ctx):
     INDstocks Smart Order APIs, https://api-docs.indstocks.com/smart_orders/
     (Order ID Prefixes; Modify and Cancel: segment "Enum: EQUITY, DERIVATIVE").
     """
-    prefixes = ctx.broker.table.get("order_ids", {}) if ctx.broker else {}
+    prefixes = ctx.broker.setting("order_ids") if ctx.broker else {}
     segment = stmt.segment
     if segment is None or stmt.order_id is None:
         return
     for prefix, segments in prefixes.items():
         if stmt.order_id.value.startswith(prefix) and segment.value not in segments:
-            words = ctx.broker.table["enums"]["segment"]
+            words = ctx.broker.setting("enums")["segment"]
             where = " or ".join(f"{words.get(s, s)} ({s})" for s in segments)
-            yield segment, f"{stmt.order_id.value} is {'an' if where[0] in 'AEIOU' else 'a'} {where} order, not {segment.value}", f"write `segment {segments[0]}`"
+            ctx.report(segment, f"{stmt.order_id.value} is {'an' if where[0] in 'AEIOU' else 'a'} {where} order, not {segment.value}", f"write `segment {segments[0]}`")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ordspec.refdata.symbols import MONTH_NAMES, example_contracts, looks_derivative
-from ordspec.rules.registry import rule
+from ordspec.rules.declare import rule
 from ordspec.rules.symbol import misread_contract
 
 
@@ -13,7 +13,7 @@ def _instrument(stmt):
     return stmt.instrument if stmt.verb == "CREATE" else None
 
 
-@rule("OS200", "index-symbol", summary="An index name where a tradable contract belongs", on=("CREATE *",))
+@rule("index-symbol", on=("CREATE *",))
 def index_symbol(stmt, ctx):
     """
     What:
@@ -40,14 +40,14 @@ def index_symbol(stmt, ctx):
     """
     inst = _instrument(stmt)
     if inst is not None and inst.type == "IDX":
-        yield (
+        ctx.report(
             stmt.symbol,
             f"{stmt.symbol.value} is an index, not a tradable contract",
             f"write a contract symbol, such as {example_contracts(inst.underlying, ctx.as_of)}",
         )
 
 
-@rule("OS207", "unknown-symbol", severity="warning", summary="A symbol ordspec cannot read or does not find", on=("CREATE *",))
+@rule("unknown-symbol", on=("CREATE *",))
 def unknown_symbol(stmt, ctx):
     """
     What:
@@ -83,10 +83,10 @@ def unknown_symbol(stmt, ctx):
     else:
         return
     if misread_contract(stmt, ctx) is None:  # (else contract-symbol's error says it)
-        yield found
+        ctx.report(*found)
 
 
-@rule("OS208", "reference-data", severity="info", summary="A contract whose lot size ordspec does not know", on=("CREATE *",))
+@rule("reference-data", on=("CREATE *",))
 def reference_data(stmt, ctx):
     """
     What:
@@ -107,14 +107,14 @@ def reference_data(stmt, ctx):
     """
     inst = _instrument(stmt)
     if inst is not None and inst.is_derivative and inst.lot is None:
-        yield (
+        ctx.report(
             stmt.symbol,
             f"no lot size known for {inst.symbol}; lot-size was not checked",
             "pass --instruments with Groww's instrument CSV",
         )
 
 
-@rule("OS204", "expired-contract", summary="A contract that expired before the --as-of day", on=("CREATE *",))
+@rule("expired-contract", on=("CREATE *",))
 def expired_contract(stmt, ctx):
     """
     What:
@@ -140,14 +140,14 @@ def expired_contract(stmt, ctx):
     if inst is None or inst.expiry is None or ctx.as_of <= inst.expiry:
         return
     when = str(inst.expiry) if inst.expiry_exact else f"in {MONTH_NAMES[inst.expiry.month - 1]} {inst.expiry.year}"
-    yield (
+    ctx.report(
         stmt.symbol,
         f"{inst.symbol} expired {'on ' if inst.expiry_exact else ''}{when} (checked as of {ctx.as_of})",
         "use a live contract, or --as-of DATE to check the file for an earlier day",
     )
 
 
-@rule("OS205", "segment-mismatch", summary="A segment that is not the instrument's", on=("CREATE *",))
+@rule("segment-mismatch", on=("CREATE *",))
 def segment_mismatch(stmt, ctx):
     """
     What:
@@ -174,10 +174,10 @@ def segment_mismatch(stmt, ctx):
     given = stmt.options.get("segment")
     if inst is None or given is None or inst.segment is None or given.value == inst.segment:
         return
-    yield given, f"{inst.symbol} is in segment {inst.segment}, not {given.value}", f"write `segment {inst.segment}`, or leave it out"
+    ctx.report(given, f"{inst.symbol} is in segment {inst.segment}, not {given.value}", f"write `segment {inst.segment}`, or leave it out")
 
 
-@rule("OS206", "exchange-mismatch", summary="An exchange that does not list the instrument", on=("CREATE *",))
+@rule("exchange-mismatch", on=("CREATE *",))
 def exchange_mismatch(stmt, ctx):
     """
     What:
@@ -202,10 +202,10 @@ def exchange_mismatch(stmt, ctx):
         return
     definite = inst.origin == "master" or inst.segment in ("FNO", "COMMODITY") or inst.type == "IDX"
     if definite and given.value != inst.exchange:
-        yield given, f"{inst.symbol} trades on {inst.exchange}, not {given.value}", f"write `exchange {inst.exchange}`"
+        ctx.report(given, f"{inst.symbol} trades on {inst.exchange}, not {given.value}", f"write `exchange {inst.exchange}`")
 
 
-@rule("OS201", "lot-size", summary="A derivatives quantity that is not a whole number of lots", on=("CREATE *",))
+@rule("lot-size", on=("CREATE *",))
 def lot_size(stmt, ctx):
     """
     What:
@@ -239,14 +239,14 @@ def lot_size(stmt, ctx):
     if lot > 1 and qty % lot:
         lower = qty // lot * lot
         options = [f"{n} ({n // lot} lot{'s' if n // lot > 1 else ''})" for n in (lower, lower + lot) if n > 0]
-        yield (
+        ctx.report(
             stmt.qty,
             f"quantity {qty} is not a whole number of lots: {inst.symbol} trades in lots of {lot}{ctx.named('lot')}",
             f"use {' or '.join(options)}; lot {lot} from {source}",
         )
 
 
-@rule("OS202", "tick-size", summary="A price that is not a multiple of the instrument's tick size", on=("CREATE *",))
+@rule("tick-size", on=("CREATE *",))
 def tick_size(stmt, ctx):
     """
     What:
@@ -289,7 +289,7 @@ def tick_size(stmt, ctx):
             below = price - price % tick
             name = "trigger" if what == "trigger" else "limit"
             key = "trigger_tick" if what == "trigger" else "limit_tick"
-            yield (
+            ctx.report(
                 field,
                 f"{name} price {price} is not a multiple of the tick size {tick}{ctx.named(key)}",
                 f"nearest valid prices: {_plain(below)} or {_plain(below + tick)}; tick {tick} from {source}",
@@ -300,7 +300,7 @@ def _plain(d: Decimal) -> str:
     return format(d, "f")
 
 
-@rule("OS203", "freeze-quantity", summary="A derivatives quantity above the exchange's freeze quantity", on=("CREATE *",))
+@rule("freeze-quantity", on=("CREATE *",))
 def freeze_quantity(stmt, ctx):
     """
     What:
@@ -332,23 +332,18 @@ def freeze_quantity(stmt, ctx):
     if inst is None or inst.freeze is None or stmt.qty is None:
         return
     limit, source = inst.freeze
-    strict = ctx.offered(stmt) and bool(ctx.broker.table.get("freeze_strict"))
+    strict = ctx.offered(stmt) and ctx.broker.setting("freeze_strict")
     if stmt.qty.value > limit or (strict and stmt.qty.value == limit):
         most = limit - 1 if strict else limit
         what = f"is not less than the freeze quantity of {limit}" if strict else f"is above the freeze quantity of {limit}"
-        yield (
+        ctx.report(
             stmt.qty,
             f"quantity {stmt.qty.value} {what} for {inst.underlying}{ctx.named('freeze')}",
             f"split it into orders of at most {most}; {source}",
         )
 
 
-@rule(
-    "OS209",
-    "last-price",
-    summary="A trigger on the wrong side of the last price (with --quotes)",
-    on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET"),
-)
+@rule("last-price", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET"))
 def last_price(stmt, ctx):
     """
     What:
@@ -388,12 +383,12 @@ def last_price(stmt, ctx):
             up = entry.direction.value == "UP"
             if (trigger <= last) if up else (trigger >= last):
                 where = "above" if up else "below"
-                yield entry.trigger, f"a GTT that triggers {entry.direction.value.lower()} must trigger {where} the last price {last}, not at {trigger}{named}"
+                ctx.report(entry.trigger, f"a GTT that triggers {entry.direction.value.lower()} must trigger {where} the last price {last}, not at {trigger}{named}")
         elif kind == "BRACKET" and stmt.side is not None:
             up = stmt.side.value == "BUY"
             if (trigger <= last) if up else (trigger >= last):
                 where = "above" if up else "below"
-                yield entry.trigger, f"a {stmt.side.value} trigger must be {where} the last price {last}, not {trigger}{named}"
+                ctx.report(entry.trigger, f"a {stmt.side.value} trigger must be {where} the last price {last}, not {trigger}{named}")
     if kind == "OCO" and stmt.side is not None:
         up = stmt.side.value == "SELL"
         for leg, above in ((stmt.target, up), (stmt.sl, not up)):
@@ -401,4 +396,4 @@ def last_price(stmt, ctx):
                 trigger = leg.trigger.value
                 if (trigger <= last) if above else (trigger >= last):
                     name = "target" if leg.role == "target" else "stop-loss"
-                    yield leg.trigger, f"the {name} ({trigger}) must trigger {'above' if above else 'below'} the last price {last}"
+                    ctx.report(leg.trigger, f"the {name} ({trigger}) must trigger {'above' if above else 'below'} the last price {last}")

@@ -2,60 +2,62 @@
 
 from __future__ import annotations
 
+from ordspec.dates import day_month_year
 from ordspec.language import applies
-from ordspec.rules.registry import rule
+from ordspec.rules.declare import rule
 from ordspec.rules.symbol import misread_contract
 
 
-def _missing_parts(stmt):
-    """(span, what is missing, help) for the parts every broker needs."""
+def _missing_parts(stmt, ctx):
+    """Report the parts every broker needs."""
     verb, kind = stmt.verb, stmt.kind.value
     bad = stmt.invalid
     if verb == "CREATE" and kind == "GTT":
         entry = stmt.entry
         if entry is None or (entry.trigger is None and "entry.trigger" not in bad):
-            yield stmt.kind, "a GTT needs a trigger", "add `trigger PRICE up` or `trigger PRICE down`"
+            ctx.report(stmt.kind, "a GTT needs a trigger", "add `trigger PRICE up` or `trigger PRICE down`")
         elif entry.direction is None and "entry.direction" not in bad:
-            yield entry.trigger or entry, "a GTT trigger needs a direction", "write `up` or `down` after the trigger price"
+            ctx.report(entry.trigger or entry, "a GTT trigger needs a direction", "write `up` or `down` after the trigger price")
     elif verb == "CREATE" and kind == "OCO":
         if stmt.target is None:
-            yield stmt.kind, "an OCO needs a target leg", "add `target PRICE [limit PRICE]`"
+            ctx.report(stmt.kind, "an OCO needs a target leg", "add `target PRICE [limit PRICE]`")
         if stmt.sl is None:
-            yield stmt.kind, "an OCO needs a stop-loss leg", "add `sl PRICE [limit PRICE]`"
+            ctx.report(stmt.kind, "an OCO needs a stop-loss leg", "add `sl PRICE [limit PRICE]`")
     elif verb == "CREATE" and kind == "BRACKET" and stmt.entry is None:
-        yield stmt.kind, "a BRACKET needs an entry order", "add `limit PRICE`, `market` or `trigger PRICE [limit PRICE]`"
+        ctx.report(stmt.kind, "a BRACKET needs an entry order", "add `limit PRICE`, `market` or `trigger PRICE [limit PRICE]`")
     elif verb == "CREATE" and kind == "SIP":
         if stmt.frequency is None and "frequency" not in bad:
-            yield stmt.kind, "a SIP needs a frequency", "add `daily`, `weekly` or `monthly`"
+            ctx.report(stmt.kind, "a SIP needs a frequency", "add `daily`, `weekly` or `monthly`")
         for name, help in (("start", "add `start YYYY-MM-DD`"), ("installments", "add `installments N`")):
             if name not in stmt.options and name not in bad:
-                yield stmt.kind, f"a SIP needs `{name}`", help
+                ctx.report(stmt.kind, f"a SIP needs `{name}`", help)
     elif verb == "CREATE" and kind == "SMALLCASE" and "sc_type" not in bad:
         if stmt.sc_type.value == "SIP_SETUP":
             if "iscid" not in stmt.options and "iscid" not in bad:
-                yield stmt.sc_type, "SIP_SETUP needs the invested smallcase's id", "add `iscid ID`"
+                ctx.report(stmt.sc_type, "SIP_SETUP needs the invested smallcase's id", "add `iscid ID`")
         elif stmt.sc_type.value == "BUY" and stmt.scid is None:  # the first investment: no iscid exists yet
-            yield stmt.sc_type, "a smallcase BUY needs the smallcase's id (scid)", "write `SMALLCASE BUY SCET_0010` (YAML: `scid: SCET_0010`)"
+            ctx.report(stmt.sc_type, "a smallcase BUY needs the smallcase's id (scid)", "write `SMALLCASE BUY SCET_0010` (YAML: `scid: SCET_0010`)")
         elif stmt.scid is None and "iscid" not in stmt.options and "iscid" not in bad:
             kind = stmt.sc_type.value
-            yield stmt.sc_type, f"a smallcase {kind} needs the invested smallcase's id (iscid) or the smallcase's (scid)", f"write `SMALLCASE {kind} iscid ID` (YAML: `iscid: ID`)"
+            ctx.report(stmt.sc_type, f"a smallcase {kind} needs the invested smallcase's id (iscid) or the smallcase's (scid)", f"write `SMALLCASE {kind} iscid ID` (YAML: `iscid: ID`)")
     elif verb == "MODIFY":
         changes = [stmt.qty, stmt.entry, stmt.target, stmt.sl, stmt.frequency, stmt.amount] + list(stmt.scrips)
         changes += [f for name, f in stmt.options.items() if name not in ("segment", "side") and name not in stmt.defaulted]
         if not any(c is not None for c in changes) and not bad:
-            yield stmt.kind, f"MODIFY {kind} changes nothing", "add what to change, such as `qty 40` or `target 122`"
+            ctx.report(stmt.kind, f"MODIFY {kind} changes nothing", "add what to change, such as `qty 40` or `target 122`")
 
 
     entry = stmt.entry
     if kind == "BRACKET" and entry is not None and entry.order_type is not None and entry.order_type.value == "TRIGGER":
         if entry.trigger is None and "entry.trigger" not in bad:
-            yield entry.order_type, "a TRIGGER entry needs its trigger price", "add `trigger: PRICE` (in the DSL: `trigger PRICE [limit PRICE]`)"
+            ctx.report(entry.order_type, "a TRIGGER entry needs its trigger price", "add `trigger: PRICE` (in the DSL: `trigger PRICE [limit PRICE]`)")
 
 
 def _broker_parts(stmt, ctx):
+    """Report the parts the broker's table requires, then what only its back end can tell."""
     broker = ctx.broker
     verb, kind = stmt.verb, stmt.kind.value
-    for where, names in broker.table.get("required", {}).items():
+    for where, names in broker.setting("required").items():
         if not applies((where,), verb, kind):
             continue
         for name in names:
@@ -64,13 +66,11 @@ def _broker_parts(stmt, ctx):
                 if stmt.segment is None and "segment" not in stmt.invalid and not (known is not None and known.type == "IDX") and not misread_contract(stmt, ctx):
                     # (an index, a misread contract: index-symbol, contract-symbol say what to write instead)
                     what = f"{stmt.symbol.value}'s" if stmt.symbol is not None else "which"
-                    yield stmt.symbol or stmt.kind, f"{broker.title} needs a segment and ordspec cannot tell {what}", "add `segment CASH` or `segment FNO`"
+                    ctx.report(stmt.symbol or stmt.kind, f"{broker.title} needs a segment and ordspec cannot tell {what}", "add `segment CASH` or `segment FNO`")
                 continue
             if name not in stmt.options and name not in stmt.invalid:
-                yield stmt.kind, f"{broker.title} needs `{name}` for {verb.lower()} {kind}", _REQUIRED_HELP.get(name)
-    requirements = getattr(broker.module, "requirements", None)
-    if requirements is not None:
-        yield from requirements(stmt, ctx)
+                ctx.report(stmt.kind, f"{broker.title} needs `{name}` for {verb.lower()} {kind}", _REQUIRED_HELP.get(name))
+    broker.requirements(stmt, ctx)
 
 
 _REQUIRED_HELP = {
@@ -79,7 +79,7 @@ _REQUIRED_HELP = {
 }
 
 
-@rule("OS101", "missing-field", summary="A part the statement (or the named broker) needs is absent")
+@rule("missing-field")
 def missing_field(stmt, ctx):
     """
     What:
@@ -113,9 +113,9 @@ def missing_field(stmt, ctx):
     Orders API, as each broker publishes it; smallcase Gateway, Transactions,
     https://developers.gateway.smallcase.com.
     """
-    yield from _missing_parts(stmt)
+    _missing_parts(stmt, ctx)
     if ctx.offered(stmt):
-        yield from _broker_parts(stmt, ctx)
+        _broker_parts(stmt, ctx)
 
 
 _NEEDS_PRICE = ("LIMIT", "SL")
@@ -123,7 +123,7 @@ _NO_PRICE = ("MARKET", "SL_M")
 _ROLE = {"entry": "order", "target": "target leg", "sl": "stop-loss leg"}
 
 
-@rule("OS103", "missing-price", summary="A LIMIT or SL order without its limit price, or a GTT without its order", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
+@rule("missing-price", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
 def missing_price(stmt, ctx):
     """
     What:
@@ -157,24 +157,24 @@ def missing_price(stmt, ctx):
     if stmt.verb == "CREATE" and stmt.kind.value == "GTT" and stmt.entry is not None:
         entry = stmt.entry
         if entry.order_type is None and entry.trigger is not None and "entry.price" not in stmt.invalid:
-            yield entry.trigger, "this GTT places no order when it triggers", "write `limit PRICE` or `market` after the trigger"
-    legs_need_limit = ctx.offered(stmt) and bool(ctx.broker.table.get("legs_need_limit"))
+            ctx.report(entry.trigger, "this GTT places no order when it triggers", "write `limit PRICE` or `market` after the trigger")
+    legs_need_limit = ctx.offered(stmt) and ctx.broker.setting("legs_need_limit")
     for leg in stmt.legs():
         kind = leg.order_type
         if leg.price is not None or f"{leg.role}.price" in stmt.invalid:
             continue
         if kind is not None and kind.value in _NEEDS_PRICE:
-            yield kind, f"a {kind.value} {_ROLE[leg.role]} needs a limit price{ctx.named('limit_positive') if leg.role == 'entry' else ''}", "add `limit PRICE`"
+            ctx.report(kind, f"a {kind.value} {_ROLE[leg.role]} needs a limit price{ctx.named('limit_positive') if leg.role == 'entry' else ''}", "add `limit PRICE`")
         elif legs_need_limit and leg.role != "entry" and leg.trigger is not None:
             field = "sl" if leg.role == "sl" else "tgt"
-            yield (
+            ctx.report(
                 leg,
                 f"{ctx.broker.title} needs a limit price on the {_ROLE[leg.role]}: {field}_limit_price must come with {field}_trigger_price",
                 f"add `limit PRICE` after the {'sl' if leg.role == 'sl' else 'target'} trigger",
             )
 
 
-@rule("OS104", "unexpected-price", summary="A price its order type does not take: a MARKET limit, a LIMIT entry's trigger", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
+@rule("unexpected-price", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
 def unexpected_price(stmt, ctx):
     """
     What:
@@ -203,11 +203,11 @@ def unexpected_price(stmt, ctx):
     for leg in stmt.legs():
         kind = leg.order_type
         if kind is not None and kind.value in _NO_PRICE and leg.price is not None:
-            yield leg.price, f"a {kind.value} {_ROLE[leg.role]} takes no limit price", "drop the `limit`, or make it a limit order"
+            ctx.report(leg.price, f"a {kind.value} {_ROLE[leg.role]} takes no limit price", "drop the `limit`, or make it a limit order")
     entry = stmt.entry
     if stmt.kind.value == "BRACKET" and entry is not None and entry.trigger is not None and entry.order_type is not None:
         if entry.order_type.value in ("LIMIT", "MARKET"):
-            yield entry.trigger, f"a {entry.order_type.value} entry takes no trigger price", "drop the trigger, or make the entry `order_type: TRIGGER`"
+            ctx.report(entry.trigger, f"a {entry.order_type.value} entry takes no trigger price", "drop the trigger, or make the entry `order_type: TRIGGER`")
 
 
 def _legs(stmt, side: str) -> str:
@@ -225,7 +225,7 @@ def _exit_side(stmt) -> str | None:
     return "SELL" if stmt.side.value == "BUY" else "BUY"
 
 
-@rule("OS105", "leg-order", summary="Target, stop-loss, limit and trigger prices in an order that cannot work", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
+@rule("leg-order", on=("CREATE GTT", "CREATE OCO", "CREATE BRACKET", "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET"))
 def leg_order(stmt, ctx):
     """
     What:
@@ -266,7 +266,7 @@ def leg_order(stmt, ctx):
     if side is None:
         return
     broker = ctx.broker if ctx.offered(stmt) else None
-    strict = bool(broker and broker.table.get("leg_order_strict"))
+    strict = broker is not None and broker.setting("leg_order_strict")
     up = side == "SELL"  # legs that sell take profit above and cut losses below
     target, sl, entry = stmt.target, stmt.sl, stmt.entry
 
@@ -276,7 +276,7 @@ def leg_order(stmt, ctx):
     t_trig, s_trig = value(target and target.trigger), value(sl and sl.trigger)
     if t_trig is not None and s_trig is not None and (t_trig <= s_trig if up else t_trig >= s_trig):
         where = "above" if up else "below"
-        yield target.trigger, f"the target ({t_trig}) must trigger {where} the stop-loss ({s_trig})", _legs(stmt, side)
+        ctx.report(target.trigger, f"the target ({t_trig}) must trigger {where} the stop-loss ({s_trig})", _legs(stmt, side))
 
     def worse(limit, trigger, below: bool) -> bool:
         if below:
@@ -286,23 +286,23 @@ def leg_order(stmt, ctx):
     if sl is not None and sl.trigger is not None and sl.price is not None:
         if worse(sl.price.value, sl.trigger.value, below=up):
             rel = ("below" if up else "above") + ("" if strict else " or at")
-            yield sl.price, f"the stop-loss limit ({sl.price.value}) must be {rel} its trigger ({sl.trigger.value}){ctx.named('sl_limit')}", _legs(stmt, side)
+            ctx.report(sl.price, f"the stop-loss limit ({sl.price.value}) must be {rel} its trigger ({sl.trigger.value}){ctx.named('sl_limit')}", _legs(stmt, side))
     if target is not None and target.trigger is not None and target.price is not None:
         if worse(target.price.value, target.trigger.value, below=not up):
             rel = ("above" if up else "below") + ("" if strict else " or at")
-            yield target.price, f"the target limit ({target.price.value}) must be {rel} its trigger ({target.trigger.value}){ctx.named('tgt_limit')}", _legs(stmt, side)
+            ctx.report(target.price, f"the target limit ({target.price.value}) must be {rel} its trigger ({target.trigger.value}){ctx.named('tgt_limit')}", _legs(stmt, side))
     if stmt.kind.value == "BRACKET" and entry is not None:
         ref = entry.price or entry.trigger
         if ref is not None:
             if s_trig is not None and (s_trig >= ref.value if up else s_trig <= ref.value):
                 where = "below" if up else "above"
-                yield sl.trigger, f"the stop-loss ({s_trig}) must trigger {where} the entry price ({ref.value}){ctx.named('sl_trigger')}"
+                ctx.report(sl.trigger, f"the stop-loss ({s_trig}) must trigger {where} the entry price ({ref.value}){ctx.named('sl_trigger')}")
             if t_trig is not None and (t_trig <= ref.value if up else t_trig >= ref.value):
                 where = "above" if up else "below"
-                yield target.trigger, f"the target ({t_trig}) must trigger {where} the entry price ({ref.value}){ctx.named('tgt_trigger')}"
+                ctx.report(target.trigger, f"the target ({t_trig}) must trigger {where} the entry price ({ref.value}){ctx.named('tgt_trigger')}")
 
 
-@rule("OS106", "oco-quantity", summary="An OCO for more than the position it protects", on=("CREATE OCO",))
+@rule("oco-quantity", on=("CREATE OCO",))
 def oco_quantity(stmt, ctx):
     """
     What:
@@ -328,10 +328,10 @@ def oco_quantity(stmt, ctx):
     if position is None or position.value == 0:
         return
     if stmt.qty.value > abs(position.value):
-        yield stmt.qty, f"quantity {stmt.qty.value} is more than the position of {abs(position.value)} it protects", f"use a quantity of at most {abs(position.value)}"
+        ctx.report(stmt.qty, f"quantity {stmt.qty.value} is more than the position of {abs(position.value)} it protects", f"use a quantity of at most {abs(position.value)}")
 
 
-@rule("OS107", "oco-direction", summary="An OCO whose side does not exit its position", on=("CREATE OCO",))
+@rule("oco-direction", on=("CREATE OCO",))
 def oco_direction(stmt, ctx):
     """
     What:
@@ -358,12 +358,12 @@ def oco_direction(stmt, ctx):
         return
     side = stmt.side.value
     if side == "SELL" and position.value < 0:
-        yield stmt.side, f"a SELL OCO exits a long position, but the position is {position.value}", "use BUY to exit a short position"
+        ctx.report(stmt.side, f"a SELL OCO exits a long position, but the position is {position.value}", "use BUY to exit a short position")
     elif side == "BUY" and position.value > 0:
-        yield stmt.side, f"a BUY OCO exits a short position, but the position is {position.value}", "use SELL to exit a long position"
+        ctx.report(stmt.side, f"a BUY OCO exits a short position, but the position is {position.value}", "use SELL to exit a long position")
 
 
-@rule("OS108", "date-order", summary="A SIP that starts before it is registered", on=("CREATE SIP", "MODIFY SIP"))
+@rule("date-order", on=("CREATE SIP", "MODIFY SIP"))
 def date_order(stmt, ctx):
     """
     What:
@@ -395,21 +395,9 @@ def date_order(stmt, ctx):
         day, what = ctx.as_of, f"is registered (the --as-of day, {ctx.as_of})"
     else:  # MODIFY: the registration the order book has, if it is given
         current = ctx.state.sip(stmt.order_id.value) if ctx.state is not None else None
-        day = _book_date(current.get("regDate")) if current else None
+        day = day_month_year(current.get("regDate")) if current else None
         if day is None:
             return
         what = f"was registered ({day}, in the order book)"
     if start.value < day:
-        yield start, f"the SIP starts ({start.value}) before it {what}", "start on or after the registration date"
-
-
-def _book_date(text) -> object:
-    from datetime import date
-
-    digits = str(text or "").replace("-", "")
-    if len(digits) == 8 and digits.isdigit():
-        try:
-            return date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))
-        except ValueError:
-            return None
-    return None
+        ctx.report(start, f"the SIP starts ({start.value}) before it {what}", "start on or after the registration date")

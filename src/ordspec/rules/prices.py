@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from ordspec.rules.registry import declare
+from ordspec.rules.declare import declare
 
 declare(
-    "OS020",
     "price-data",
-    summary="A row of the --prices file that ordspec cannot read",
     doc="""
     What:
     A price path is a CSV of ticks (`time,symbol,price`) or candles
@@ -38,9 +36,7 @@ declare(
 )
 
 declare(
-    "OS021",
     "no-prices",
-    summary="An order whose symbol the --prices file never mentions",
     doc="""
     What:
     `ordspec simulate` arms every order of the file on the path of its

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from ordspec.rules.registry import declare, rule
+from ordspec.rules.declare import declare, rule
 
 declare(
-    "OS001",
     "syntax",
-    summary="The line is not a statement of the order language",
     doc="""
     What:
     A line (or YAML item) that the grammar does not accept: a missing piece,
@@ -33,9 +31,7 @@ declare(
 )
 
 declare(
-    "OS002",
     "encoding",
-    summary="The file is not UTF-8 text",
     doc="""
     What:
     A file with a NUL byte (binary) or bytes that are not UTF-8. The
@@ -57,9 +53,7 @@ declare(
 )
 
 declare(
-    "OS011",
     "hidden-text",
-    summary="A character that makes an editor show something other than what ordspec reads",
     doc="""
     What:
     In a .ord file: a carriage return without a line feed (old-Mac line
@@ -95,9 +89,7 @@ declare(
 )
 
 declare(
-    "OS003",
     "unsafe-yaml",
-    summary="YAML that ordspec refuses to load: tags, alias bombs, deep nesting, huge files",
     doc="""
     What:
     A YAML order file that uses a tag (`!!python/object`, `!custom`), whose
@@ -124,9 +116,7 @@ declare(
 )
 
 declare(
-    "OS004",
     "bad-number",
-    summary="A price or quantity that is not a plain decimal or whole number",
     doc="""
     What:
     Prices are plain decimals (120.50), quantities whole numbers (75).
@@ -154,9 +144,7 @@ declare(
 )
 
 declare(
-    "OS005",
     "bad-value",
-    summary="An option value that is not one of the words or formats it takes",
     doc="""
     What:
     product is CNC, MIS or NRML; segment CASH, FNO, COMMODITY or CURRENCY;
@@ -194,9 +182,7 @@ declare(
 )
 
 declare(
-    "OS006",
     "duplicate-option",
-    summary="An option, leg or price written twice on one statement",
     doc="""
     What:
     `product` twice, two `target` legs, two `limit` prices for one leg, two
@@ -219,9 +205,7 @@ declare(
 )
 
 declare(
-    "OS007",
     "misplaced-option",
-    summary="An option or leg that does not apply to this kind of statement",
     doc="""
     What:
     Each option applies to some statements only: `page` to LIST, `position`
@@ -246,9 +230,7 @@ declare(
 )
 
 declare(
-    "OS008",
     "broker-mismatch",
-    summary="A file's `broker` line names another broker than --broker",
     doc="""
     What:
     A file that says `broker groww` linted or compiled with `--broker
@@ -271,7 +253,7 @@ declare(
 )
 
 
-@rule("OS102", "not-positive", summary="A quantity, price or installment count that is not above zero")
+@rule("not-positive")
 def not_positive(stmt, ctx):
     """
     What:
@@ -298,27 +280,24 @@ def not_positive(stmt, ctx):
     """
     for field in [stmt.qty] + [s.qty for s in stmt.scrips]:
         if field is not None and field.value <= 0:
-            yield field, f"quantity {field.value} is not above zero{ctx.named('qty')}"
+            ctx.report(field, f"quantity {field.value} is not above zero{ctx.named('qty')}")
     for field in [stmt.amount] + [s.amount for s in stmt.scrips]:
         if field is not None and field.value <= 0:
-            yield field, f"amount {field.value} is not above zero"
+            ctx.report(field, f"amount {field.value} is not above zero")
     for leg, what, field in stmt.prices():
         if field.value <= 0:
             name = "trigger" if what == "trigger" else "limit"
-            yield field, f"{name} price {field.value} is not above zero{ctx.named(name + '_positive')}"
+            ctx.report(field, f"{name} price {field.value} is not above zero{ctx.named(name + '_positive')}")
     position = stmt.options.get("position")
     if position is not None and position.value == 0:
-        yield position, "position 0: an OCO exits a position, and there is none", "write the net position the OCO protects"
+        ctx.report(position, "position 0: an OCO exits a position, and there is none", "write the net position the OCO protects")
     installments = stmt.options.get("installments")
     if installments is not None and installments.value < 1:
-        yield installments, f"{installments.value} installments: a SIP needs at least one"
+        ctx.report(installments, f"{installments.value} installments: a SIP needs at least one")
 
 
 declare(
-    "OS009",
     "instrument-data",
-    severity="warning",
-    summary="A row of the --instruments file that ordspec could not read",
     doc="""
     What:
     A row of an instrument master (Groww's or INDstocks' CSV) or of a --quotes
@@ -346,9 +325,7 @@ declare(
 )
 
 declare(
-    "OS999",
     "internal-error",
-    summary="ordspec failed while checking a statement: a bug to report",
     doc="""
     What:
     A rule raised an exception on a statement. The rest of the run goes on;
@@ -371,10 +348,7 @@ declare(
 
 
 declare(
-    "OS010",
     "unused-suppression",
-    severity="warning",
-    summary="A `# ordspec: ignore[...]` comment that silences nothing",
     doc="""
     What:
     `# ordspec: ignore[NAME]` (or a code, or several, comma-separated) at the

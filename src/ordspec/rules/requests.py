@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ordspec.rules.registry import rule
+from ordspec.rules.declare import rule
 
 # Characters that change what a URL path means (a separator, a query, a fragment, an escape), and
 # blanks and control characters, which no broker's order id holds and a terminal would not show.
@@ -15,7 +15,7 @@ def _ref_chars(text: str) -> bool:
     return text.isascii() and all(c.isalnum() or c == "-" for c in text)
 
 
-@rule("OS304", "reference-id", summary="A `ref` that is not 8-20 letters and digits with at most two hyphens", brokers=("groww",), on=("CREATE *",))
+@rule("reference-id", on=("CREATE *",), needs=("reference_id",))
 def reference_id(stmt, ctx):
     """
     What:
@@ -43,22 +43,22 @@ def reference_id(stmt, ctx):
     ref = stmt.options.get("ref")
     if ref is None or ctx.broker is None:
         return
-    spec = ctx.broker.table.get("reference_id")
+    spec = ctx.broker.setting("reference_id")
     if not spec:
         return
     text = ref.value
     low, high, hyphens = spec["min"], spec["max"], spec["max_hyphens"]
     if not _ref_chars(text):
         bad = sorted({c for c in text if not (c.isascii() and (c.isalnum() or c == "-"))})
-        yield ref, f"ref `{text}` has {' '.join(f'`{c}`' for c in bad)}: {ctx.broker.title} takes letters, digits and hyphens"
+        ctx.report(ref, f"ref `{text}` has {' '.join(f'`{c}`' for c in bad)}: {ctx.broker.title} takes letters, digits and hyphens")
     elif not low <= len(text) <= high:
-        yield ref, f"ref `{text}` is {len(text)} characters long: {ctx.broker.title} takes {low} to {high}"
+        ctx.report(ref, f"ref `{text}` is {len(text)} characters long: {ctx.broker.title} takes {low} to {high}")
     elif text.count("-") > hyphens:
-        yield ref, f"ref `{text}` has {text.count('-')} hyphens: {ctx.broker.title} takes at most {hyphens}"
+        ctx.report(ref, f"ref `{text}` has {text.count('-')} hyphens: {ctx.broker.title} takes at most {hyphens}")
 
 
-@rule("OS305", "duplicate-reference", summary="Two orders with one reference id, in any files of one run", scope="run")
-def duplicate_reference(keys, ctx):
+@rule("duplicate-reference", scope="run")
+def duplicate_reference(ctx):
     """
     What:
     Each order's idempotency key (its `ref`, or the id derived from its
@@ -88,31 +88,19 @@ def duplicate_reference(keys, ctx):
     https://groww.in/trade-api/docs).
     """
     first: dict[str, tuple] = {}
-    for key, derived, file, span in keys:
+    for key, derived, file, span in ctx.keys:
         seen = first.get(key)
         if seen is None:
             first[key] = (file, span, derived)
             continue
         where = f"{seen[0]}:{seen[1].line}"
         if derived:
-            yield file, span, f"this order is identical to the one at {where}, so both would derive the same reference id", "give one of them its own `ref`"
+            ctx.report(span, f"this order is identical to the one at {where}, so both would derive the same reference id", "give one of them its own `ref`", file=file)
         else:
-            yield file, span, f"reference id {key} is already used at {where}", "every order needs its own `ref`"
+            ctx.report(span, f"reference id {key} is already used at {where}", "every order needs its own `ref`", file=file)
 
 
-def months_later(start, months: int):
-    """The same day `months` later, clamped to the month's end (31 January + 1 = 28 or 29 February)."""
-    month = start.month - 1 + months
-    year, month = start.year + month // 12, month % 12 + 1
-    day = start.day
-    while True:
-        try:
-            return start.replace(year=year, month=month, day=day)
-        except ValueError:
-            day -= 1
-
-
-@rule("OS306", "list-window", summary="A LIST time window that ends before it starts or spans more than a month", brokers=("groww",), on=("LIST *",))
+@rule("list-window", on=("LIST *",), needs=("list.max_window_months",))
 def list_window(stmt, ctx):
     """
     What:
@@ -137,10 +125,12 @@ def list_window(stmt, ctx):
     """
     if stmt.verb != "LIST" or ctx.broker is None:
         return
-    months = ctx.broker.table.get("list", {}).get("max_window_months")
+    months = ctx.broker.setting("list.max_window_months")
     if months is None:
         return
     from datetime import datetime, time, timedelta
+
+    from ordspec.dates import months_later
 
     given_from, given_to = stmt.options.get("from"), stmt.options.get("to")
     if given_from is None and given_to is None:
@@ -149,9 +139,9 @@ def list_window(stmt, ctx):
     end = given_to.value if given_to else datetime.combine(ctx.as_of + timedelta(days=1), time())
     span = given_to or given_from
     if end < start:
-        yield span, f"the window ends ({end.isoformat()}) before it starts ({start.isoformat()})", _default_note(given_from, given_to)
+        ctx.report(span, f"the window ends ({end.isoformat()}) before it starts ({start.isoformat()})", _default_note(given_from, given_to))
     elif end > months_later(start, months):
-        yield span, f"the window from {start.isoformat()} to {end.isoformat()} is longer than one month", _default_note(given_from, given_to)
+        ctx.report(span, f"the window from {start.isoformat()} to {end.isoformat()} is longer than one month", _default_note(given_from, given_to))
 
 
 def _default_note(given_from, given_to) -> str | None:
@@ -162,7 +152,7 @@ def _default_note(given_from, given_to) -> str | None:
     return None
 
 
-@rule("OS307", "page-range", summary="A LIST page outside 0-500 or page size outside 1-50", brokers=("groww",), on=("LIST *",))
+@rule("page-range", on=("LIST *",), needs=("list.page", "list.size"))
 def page_range(stmt, ctx):
     """
     What:
@@ -184,17 +174,17 @@ def page_range(stmt, ctx):
     """
     if stmt.verb != "LIST" or ctx.broker is None:
         return
-    bounds = ctx.broker.table.get("list", {})
     for name, label in (("page", "page"), ("size", "page size")):
         field = stmt.options.get(name)
-        if field is None or name not in bounds:
+        bounds = ctx.broker.setting(f"list.{name}")
+        if field is None or bounds is None:
             continue
-        low, high = bounds[name]
+        low, high = bounds
         if not low <= field.value <= high:
-            yield field, f"{label} {field.value} is outside {low}-{high}"
+            ctx.report(field, f"{label} {field.value} is outside {low}-{high}")
 
 
-@rule("OS308", "notes-length", summary="smallcase notes longer than 256 characters", on=("CREATE SMALLCASE",))
+@rule("notes-length", on=("CREATE SMALLCASE",), needs=("notes_max",))
 def notes_length(stmt, ctx):
     """
     What:
@@ -215,16 +205,16 @@ def notes_length(stmt, ctx):
     smallcase Gateway, Transactions, https://developers.gateway.smallcase.com
     (sample request bodies, "notes").
     """
-    notes = stmt.options.get("notes")
-    if notes is not None and len(notes.value) > 256:
-        yield notes, f"notes are {len(notes.value)} characters long; smallcase takes at most 256"
+    notes, most = stmt.options.get("notes"), ctx.broker.setting("notes_max")
+    if notes is not None and len(notes.value) > most:
+        ctx.report(notes, f"notes are {len(notes.value)} characters long; {ctx.broker.name} takes at most {most}")
 
 
 def _shown(c: str) -> str:
     return f"`{c}`" if c.isprintable() and not c.isspace() else f"U+{ord(c):04X}" + (" (a space)" if c == " " else "")
 
 
-@rule("OS313", "unsafe-id", summary="An order id that a URL would read as a path step, a query or another order", on=("MODIFY *", "CANCEL *", "GET *", "PAUSE *", "RESUME *"))
+@rule("unsafe-id", on=("MODIFY *", "CANCEL *", "GET *", "PAUSE *", "RESUME *"))
 def unsafe_id(stmt, ctx):
     """
     What:
@@ -258,8 +248,8 @@ def unsafe_id(stmt, ctx):
         return
     text = ident.value
     if text in (".", ".."):
-        yield ident, f"order id `{text}` is a path step, not an order id: a URL would read it as {'the folder above' if text == '..' else 'this folder'}", "write the order id the broker gave (its order book lists it)"
+        ctx.report(ident, f"order id `{text}` is a path step, not an order id: a URL would read it as {'the folder above' if text == '..' else 'this folder'}", "write the order id the broker gave (its order book lists it)")
         return
     bad = sorted(set(_UNSAFE.findall(text)))
     if bad:
-        yield ident, f"order id has {', '.join(_shown(c) for c in bad)}: no broker's order id does", "write the order id the broker gave (its order book lists it)"
+        ctx.report(ident, f"order id has {', '.join(_shown(c) for c in bad)}: no broker's order id does", "write the order id the broker gave (its order book lists it)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ordspec.refdata.symbols import meant_underlying, parse, problem, shapes
-from ordspec.rules.registry import rule
+from ordspec.rules.declare import rule
 from ordspec.source import ascii_upper
 
 
@@ -26,7 +26,7 @@ def misread_contract(stmt, ctx) -> tuple[str, str] | None:
     )
 
 
-@rule("OS210", "contract-symbol", summary="A symbol on a derivative underlying that does not read as a contract", on=("CREATE *",))
+@rule("contract-symbol", on=("CREATE *",))
 def contract_symbol(stmt, ctx):
     """
     What:
@@ -63,4 +63,4 @@ def contract_symbol(stmt, ctx):
     """
     found = misread_contract(stmt, ctx)
     if found is not None:
-        yield (stmt.symbol, *found)
+        ctx.report(stmt.symbol, *found)

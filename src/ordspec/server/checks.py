@@ -73,12 +73,13 @@ def _config_for(path: str | None):
 
 def _run(path: str | None):
     """A Run set up as `ordspec lint` sets one up for this file, with reference data shared."""
-    from ordspec.lint import Run
+    from ordspec.pipeline.run import Run
 
     run = Run(config=_config_for(path))
-    key = _stamp([*run.instruments, *([run.quotes] if run.quotes else [])])
+    inputs = run.inputs
+    key = _stamp([*inputs.instruments, *([inputs.quotes] if inputs.quotes else [])])
     with _LOCK:
-        run._refdata = _REFDATA.get(key)
+        inputs.refdata = _REFDATA.get(key)
     run.load()
     return run, key
 
@@ -99,7 +100,7 @@ def unreadable(message: str) -> Diagnostic:
 def check(path: str | None, name: str, text: str) -> Checked:
     """Check one document as `ordspec lint` checks the file: its diagnostics and statements."""
     from ordspec.config import ConfigError
-    from ordspec.lint import UsageError
+    from ordspec.pipeline import UsageError
 
     yaml = is_yaml(name)
     if yaml and not _orders_yaml(text):
@@ -112,15 +113,15 @@ def check(path: str | None, name: str, text: str) -> Checked:
         run.finish()
     except (UsageError, ConfigError) as e:
         return Checked([unreadable(str(e))], yaml=yaml)
-    _remember(key, run._refdata)
+    _remember(key, run.inputs.refdata)
     mine = [d for d in run.diagnostics if d.file == name]  # (instrument-data rows point into the master)
-    return Checked(mine, statements, run.as_of, run._refdata, yaml)
+    return Checked(mine, statements, run.as_of, run.inputs.refdata, yaml)
 
 
 def _orders_yaml(text: str) -> bool:
     from tempfile import NamedTemporaryFile
 
-    from ordspec.lint import looks_like_orders
+    from ordspec.pipeline.read import looks_like_orders
 
     with NamedTemporaryFile("w", suffix=".yaml", encoding="utf-8", errors="surrogatepass") as f:
         f.write(text[:65536])
@@ -175,7 +176,7 @@ def rule_names() -> list[tuple[str, str, str]]:
 
 def fixed_rules() -> tuple:
     """Rules that cannot be suppressed."""
-    from ordspec.rules.registry import FIXED
+    from ordspec.rules.codes import FIXED
 
     return FIXED
 
@@ -247,10 +248,9 @@ def keyword_words() -> dict[str, list[str]]:
 
 def vocabulary():
     """The language tables completion reads: options, parts, defaults, statements, brokers."""
-    from ordspec import language
-    from ordspec.compiler import BROKERS
+    from ordspec import compiler, language
 
-    return language, BROKERS
+    return language, compiler.names()
 
 
 # -- suppression comments
@@ -319,6 +319,6 @@ def instrument(checked: Checked, symbol: str, exchange: str | None, price: Decim
 
 
 def _today() -> date:
-    from ordspec.lint import today
+    from ordspec.dates import today
 
     return today()

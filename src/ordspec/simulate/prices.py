@@ -45,12 +45,12 @@ class _Reader:
         self.more = 0
 
     def report(self, line: int, column: int, width: int, message: str, help: str | None = None) -> None:
-        from ordspec.diagnostics import make
+        from ordspec.diagnostics import Report
 
         if len(self.diagnostics) >= MAX_REPORTED:
             self.more += 1
             return
-        self.diagnostics.append(make("price-data", self.name, Span(line, column, line, column + max(width, 1)), message, help))
+        self.diagnostics.append(Report("price-data", self.name, Span(line, column, line, column + max(width, 1)), message, help))
 
 
 def _fields(text: str):
@@ -136,7 +136,7 @@ def _header(reader: _Reader, fields, line: int):
 
 
 def read(name: str, data: bytes) -> tuple[Path | None, list]:
-    """The path in `data` (the bytes of file `name`) and the diagnostics; the path is None when there are any."""
+    """The path in `data` (the bytes of file `name`) and what is wrong with it (price-data Reports); the path is None when anything is."""
     reader = _Reader(name)
     if len(data) > MAX_FILE:
         reader.report(1, 1, 1, f"this file is larger than {MAX_FILE // 2**20} MiB")
@@ -198,9 +198,9 @@ def read(name: str, data: bytes) -> tuple[Path | None, list]:
 
 
 def _more(name: str, line: int, count: int):
-    from ordspec.diagnostics import make
+    from ordspec.diagnostics import Report
 
-    return make("price-data", name, Span(line, 1, line, 2), f"{count} more rows cannot be read")
+    return Report("price-data", name, Span(line, 1, line, 2), f"{count} more rows cannot be read")
 
 
 def _row(reader: _Reader, kind: str, columns: dict, fields, number: int):

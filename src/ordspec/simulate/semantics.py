@@ -211,7 +211,6 @@ class Semantics:
     children: Note = CHILDREN_AFTER_FILL
     orphans: Note = ORPHANS_CANCELLED
     sip: Note = INSTALLMENTS
-    backend: bool = True  # ordspec has a back end (compiler) for it; else only broker-neutral rules check its files
     notes: tuple[Note, ...] = field(default=COMMON)
 
     def applied(self) -> list[Note]:
@@ -246,8 +245,8 @@ BROKERS: dict[str, Semantics] = {
         direction=SIDE_DIRECTION, gtt_life=DAY_LIFE, trigger_market=LIMIT_AT_TRIGGER, orphans=ORPHANS_INACTIVE,
     ),
     "codifi": Semantics("codifi", "Codifi", ("SIP",)),
-    "kite": Semantics("kite", "Zerodha Kite", ("GTT", "OCO"), direction=LAST_PRICE_DIRECTION, oco=CANCEL_ON_TRIGGER, backend=False),
-    "dhan": Semantics("dhan", "Dhan", ("GTT", "OCO", "BRACKET"), direction=LAST_PRICE_DIRECTION, backend=False),
+    "kite": Semantics("kite", "Zerodha Kite", ("GTT", "OCO"), direction=LAST_PRICE_DIRECTION, oco=CANCEL_ON_TRIGGER),
+    "dhan": Semantics("dhan", "Dhan", ("GTT", "OCO", "BRACKET"), direction=LAST_PRICE_DIRECTION),
 }
 
 

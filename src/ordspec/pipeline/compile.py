@@ -15,14 +15,18 @@ from __future__ import annotations
 import json
 import os
 
-from ordspec.diagnostics import make
-from ordspec.lint import Context, Run, UsageError
+from ordspec.pipeline import UsageError
+from ordspec.pipeline.run import Run
+from ordspec.rules import codes
+from ordspec.rules.context import Context
 
-SCHEMAS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas")
+SCHEMAS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schemas")
+_INTERNAL = codes.BY_NAME["internal-error"]
 _validators: dict = {}
 
 
 def schema(name: str) -> dict:
+    """A schema of schemas/ by its name there (a back end outside the package may give a full path)."""
     with open(os.path.join(SCHEMAS, name), encoding="utf-8") as f:
         return json.load(f)
 
@@ -58,7 +62,7 @@ def compile_sources(run: Run, sources: list) -> list | None:
     for source, statements, broker in checked:
         if broker is None and statements:
             raise UsageError(f"{source.name}: name a broker with --broker or a `broker NAME` line")
-        for option, why in (broker.table.get("compile_needs", {}) if statements else {}).items():
+        for option, why in (broker.setting("compile_needs") if statements else {}).items():
             if getattr(run, option) is None:
                 raise UsageError(f"{source.name}: {broker.title} needs --{option}: {why}")
     if run.failed:
@@ -70,20 +74,20 @@ def compile_sources(run: Run, sources: list) -> list | None:
             # Lint has refused whatever a back end cannot build (such rules cannot be suppressed or
             # deselected), so these are last guards: a failure here is a bug, never a half request.
             if broker.supports(stmt.verb, stmt.kind.value) is None:
-                run.diagnostics.append(make("internal-error", stmt.file, stmt.kind, f"{broker.title} has no request for {stmt.title()}, and no rule said so", "please report this"))
+                run.diagnostics.append(_INTERNAL.diagnostic(stmt.file, stmt.kind, f"{broker.title} has no request for {stmt.title()}, and no rule said so", "please report this"))
                 continue
             try:
                 compiled = broker.compile(stmt, ctx)
             except (KeyError, ValueError, AttributeError, TypeError) as e:
                 run.diagnostics.append(
-                    make("internal-error", stmt.file, stmt, f"cannot compile this statement for {broker.title} ({type(e).__name__}: {e})", "please report this")
+                    _INTERNAL.diagnostic(stmt.file, stmt, f"cannot compile this statement for {broker.title} ({type(e).__name__}: {e})", "please report this")
                 )
                 continue
             for request in compiled:
                 problems = schema_errors(request)
                 if problems:
                     run.diagnostics.append(
-                        make("internal-error", stmt.file, stmt, f"the {broker.title} request fails its schema {request.schema}: {problems[0]}", "please report this")
+                        _INTERNAL.diagnostic(stmt.file, stmt, f"the {broker.title} request fails its schema {request.schema}: {problems[0]}", "please report this")
                     )
                 requests.append(request)
     return None if run.failed else requests
