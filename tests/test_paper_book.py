@@ -241,7 +241,7 @@ def test_paper_and_engine_import_no_checking_code():
         "import ordspec.simulate.engine\n"
         "engine_only = sorted(m for m in sys.modules if m.startswith('ordspec.'))\n"
         "from ordspec.paper.server import Paper\n"
-        "from ordspec.paper import book, groww\n"
+        "from ordspec.paper import book\nfrom ordspec.paper.brokers import groww\n"
         "p = Paper()\n"
         "b = {'reference_id': 'probe-0001', 'smart_order_type': 'GTT', 'segment': 'CASH', 'trading_symbol': 'TCS', 'quantity': 1,\n"
         "     'trigger_price': '10.00', 'trigger_direction': 'DOWN', 'order': {'order_type': 'LIMIT', 'price': '10.00', 'transaction_type': 'BUY'},\n"

@@ -18,14 +18,10 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from ordspec.paper import IST, codifi, groww, indstocks, now
+from ordspec.paper import IST, now
+from ordspec.paper.brokers import handlers, moving
 from ordspec.simulate.engine import Engine, Point
 from ordspec.simulate.semantics import BROKERS as SEMANTICS
-
-MOVERS = (groww, indstocks, codifi)
-# smallcase's document names no transaction status: PENDING is the paper broker's own, and the
-# one word a smallcase transaction may be set to besides it is ordspec's (it has no trigger to move).
-STATUS_WORDS = {m.NAME: m.STATUSES for m in MOVERS} | {"smallcase": ("PENDING", "COMPLETED")}
 
 
 def _bad(message: str):
@@ -73,13 +69,17 @@ def _points(raw: bytes, aliases: dict):
 
 
 def feed(store, raw: bytes):
-    """POST /_paper/prices: move every live order of the four brokers with these prices."""
+    """POST /_paper/prices: move every live order of the brokers with these prices."""
     with store.lock:
-        points, problem = _points(raw, codifi.aliases(store))
+        aliases = {}
+        for module in moving():
+            if hasattr(module, "aliases"):
+                aliases.update(module.aliases(store))
+        points, problem = _points(raw, aliases)
         if problem:
             return _bad(problem)
         engine, tracked = Engine(), []
-        for module in MOVERS:
+        for module in moving():
             rules = SEMANTICS[module.NAME]
             for row, orders in module.engine_orders(store):
                 kept = [store.move(module.NAME, row.id, part) for part, _ in orders]
@@ -120,10 +120,11 @@ def set_status(store, id: str, raw: bytes):
         if len(found) > 1:
             return 409, {"error": f"{id} is an order of {', '.join(o.broker for o in found)}: say which with \"broker\""}
         order = found[0]
-        words = STATUS_WORDS.get(order.broker, ())
+        module = next(m for m in handlers() if m.NAME == order.broker)
+        words = module.STATUSES
         if body["status"] not in words:
             return _bad(f"{order.broker} statuses are {', '.join(words)}")
-        data = {**order.data, "status": body["status"]} if order.broker == "groww" else None
+        data = module.with_status(order.data, body["status"]) if hasattr(module, "with_status") else None
         store.update(order, status=body["status"], data=data)
         store.forget_moves(order.broker, order.id)  # set by hand: the engine starts again from this status
         changed = store.get(order.broker, order.id)

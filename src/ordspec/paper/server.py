@@ -1,4 +1,4 @@
-"""The paper broker: all four brokers' APIs on 127.0.0.1, as their documents describe them.
+"""The paper broker: every broker's API on 127.0.0.1, as its documents describe it (paper/brokers/).
 
     ordspec paper-broker --port 8765 [--db PATH]
     ordspec dispatch orders.ord --base-url http://127.0.0.1:8765
@@ -6,8 +6,8 @@
 Built on the standard library's ThreadingHTTPServer: it is enough for a local
 stand-in, needs no dependency, and owns its sockets, which is what injecting
 faults takes (answering 503 or 429, answering slowly, or acting and then
-dropping the connection without an answer). The paths of the four APIs do not
-overlap, so one server is all four. Faults and a state dump are under /_paper/:
+dropping the connection without an answer). The paths of the APIs do not
+overlap, so one server is all of them. Faults and a state dump are under /_paper/:
 
     POST /_paper/faults   [{"method": "POST", "path": "/v1/order-advance/create",
                             "status": 503 | "drop": "before" | "after" | "delay": 2.5,
@@ -28,10 +28,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from ordspec.paper import codifi, groww, indstocks, smallcase
+from ordspec.paper.brokers import handlers
 from ordspec.paper.store import Store
-
-BROKERS = (groww, indstocks, codifi, smallcase)
 
 
 class Faults:
@@ -69,7 +67,7 @@ class Paper:
         self.faults = Faults()
         self.routes = [
             (module.NAME, method, re.compile(pattern + "$"), handler)
-            for module in BROKERS
+            for module in handlers()
             for method, pattern, handler in module.ROUTES
         ]
 
@@ -141,7 +139,7 @@ class Handler(BaseHTTPRequestHandler):
         name, handler, params = paper.route(method, url.path)
         if handler is None:
             return self.reply(404, {"error": f"no such endpoint: {method} {url.path}"})
-        module = next(m for m in BROKERS if m.NAME == name)
+        module = next(m for m in handlers() if m.NAME == name)
         fault = paper.faults.take(method, url.path)
         if fault and fault.get("drop") == "before":
             return self.drop()
@@ -218,7 +216,7 @@ def main(port: int, db: str, verbose: bool = True) -> int:
 
     server = serve(port, db, verbose)
     host, port = server.server_address[:2]
-    sys.stdout.write(f"ordspec paper broker on http://{host}:{port} (groww, indstocks, codifi, smallcase); Ctrl-C stops it\n")
+    sys.stdout.write(f"ordspec paper broker on http://{host}:{port} ({', '.join(m.NAME for m in handlers())}); Ctrl-C stops it\n")
     sys.stdout.flush()
     try:
         server.serve_forever()

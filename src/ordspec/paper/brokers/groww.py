@@ -8,6 +8,7 @@ from ordspec.dates import months_later
 from ordspec.paper import invalid, now
 
 NAME = "groww"
+LIST_ORDER = 1  # as compiler/groww.json lists it
 
 
 def _fail(status: int, code: str, message: str):
@@ -157,6 +158,11 @@ def _price(value):
     from decimal import Decimal
 
     return None if value in (None, "") else Decimal(str(value))
+
+
+def with_status(data: dict, status: str) -> dict:
+    """A smart order's record says its status too (status, in GET's answer)."""
+    return {**data, "status": status}
 
 
 def engine_orders(store):

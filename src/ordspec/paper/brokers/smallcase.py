@@ -9,6 +9,7 @@ from ordspec import jwt
 from ordspec.paper import invalid
 
 NAME = "smallcase"
+LIST_ORDER = 4  # as compiler/smallcase.json lists it
 
 
 def _fail(status: int, error: str):
@@ -36,6 +37,11 @@ def transaction(store, params, query, body):
 
 
 ROUTES = [("POST", r"/gateway/(?P<gateway>[^/]+)/transaction", transaction)]
+
+
+# smallcase's document names no transaction status: PENDING is the paper broker's own, and the
+# one word a smallcase transaction may be set to besides it is ordspec's (it has no trigger to move).
+STATUSES = ("PENDING", "COMPLETED")
 
 
 def fault(status: int) -> dict:

@@ -7,6 +7,7 @@ from ordspec.dates import day_month_year, reformat
 from ordspec.paper import invalid, now
 
 NAME = "codifi"
+LIST_ORDER = 3  # as compiler/codifi.json lists it
 
 
 def _fail(status: int, message: str):

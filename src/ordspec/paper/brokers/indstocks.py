@@ -12,6 +12,7 @@ from decimal import Decimal
 from ordspec.paper import invalid
 
 NAME = "indstocks"
+LIST_ORDER = 2  # as compiler/indstocks.json lists it
 MAX_MODIFICATIONS = 25  # INDstocks' API documentation: at most 25 modifications per order
 
 
