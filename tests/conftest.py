@@ -10,11 +10,26 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 REFERENCE = ROOT.parent / "shared" / "reference"  # the broker documents, where present
 DOC_DAY = date(2025, 10, 1)  # a day on which the documents' F&O examples are live
+
+# Hypothesis profiles: "ci" runs every property test's full count of examples (CI sets CI=true),
+# "dev" a quarter of them, for a suite that runs in a minute or two on a laptop; ORDSPEC_HYPOTHESIS
+# names one outright. ORDSPEC_PROPERTY_SCALE=N runs N times the profile's examples, for a deeper hunt.
+SHARE = {"ci": 1.0, "dev": 0.25}
+PROFILE = os.environ.get("ORDSPEC_HYPOTHESIS") or ("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
+settings.register_profile("ci", max_examples=100, deadline=None)
+settings.register_profile("dev", max_examples=25, deadline=None)
+settings.load_profile(PROFILE)
+
+
+def examples(n: int) -> int:
+    """How many examples a property test that asks for `n` runs under this profile."""
+    return max(1, int(n * SHARE[PROFILE] * float(os.environ.get("ORDSPEC_PROPERTY_SCALE", "1"))))
 
 
 def lint_text(text: str, *, broker=None, as_of=DOC_DAY, name="t.ord", instruments=None):

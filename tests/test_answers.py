@@ -21,9 +21,9 @@ from ordspec.dispatch.journal import Journal
 from ordspec.dispatch.outcome import CONFIRMED, DUPLICATE, REJECTED, RETRY, UNKNOWN
 from ordspec.dispatch.render import results_json, results_text
 from ordspec.dispatch.transport import MAX_DEPTH, Answer, read_answer
-from tests.conftest import compile_text
+from tests.conftest import compile_text, examples
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 KINDS = {CONFIRMED, REJECTED, DUPLICATE, RETRY, UNKNOWN}
 STATEMENTS = {
     "groww": ["GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref tcs-dip-0001", "CANCEL GTT gtt_91a7f4 segment CASH",
@@ -152,7 +152,7 @@ class Scripted:
 
 
 def _sender_run(broker: str):
-    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.sampled_from(REQUESTS[broker]), st.lists(st.tuples(statuses, st.one_of(ENVELOPES[broker], json_values), st.just(None)), min_size=1, max_size=3))
     def prove(request, answers):
         target = compiler.get(broker)

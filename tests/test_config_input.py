@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DOC_DAY, run_cli
+from tests.conftest import DOC_DAY, examples, run_cli
 
 AS_OF = DOC_DAY.isoformat()
 LEG_ORDER = "OCO SELL 75 NIFTY25OCT24000CE target 95 sl 120.5 product MIS"  # target under the stop: leg-order
@@ -278,7 +278,7 @@ def read(tmp_path: Path, data: bytes, name: str = "ordspec.toml"):
     return config
 
 
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @PROPERTY

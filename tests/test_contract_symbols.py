@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ordspec.refdata.instruments import RefData
-from tests.conftest import DOC_DAY, compile_text, lint_text, names
+from tests.conftest import DOC_DAY, compile_text, examples, lint_text, names
 
 BUNDLED = sorted(RefData().underlyings)
 ENDINGS = ("FUT", "CE", "PE")
@@ -117,7 +117,7 @@ def _share_by_decision(symbol: str, known) -> bool:
     return True
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.sampled_from(BUNDLED), suffixes)
 @example("NIFTY", "2623024000CE")
 @example("NIFTY", "30DEC26000C")

@@ -918,31 +918,82 @@ def test_reads_are_sent_every_time_and_never_journaled(tmp_path, paper):
 # == rate ======================================================================================
 
 
-def gaps(paper) -> list[float]:
-    return [b - a for a, b in zip(paper.arrivals, paper.arrivals[1:])]
+class Clock:
+    """A clock for the transport's pacing that only moves when it is slept on: nothing waits."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+        self.now += seconds
+
+
+def test_pacing_spaces_the_requests_by_the_rate():
+    from ordspec.dispatch.transport import Transport
+
+    clock = Clock()
+    transport = Transport("http://127.0.0.1:9", {}, 2.5, 5.0, clock=clock.monotonic, sleep=clock.sleep)
+    try:
+        for _ in range(4):
+            transport._pace()
+        assert clock.slept == [0.4, 0.4, 0.4]  # the first goes at once, each next 1/2.5 s after the one before
+        clock.now += 5.0  # a pause longer than the interval: the next request goes at once, and no burst follows
+        transport._pace()
+        transport._pace()
+        assert clock.slept == [0.4, 0.4, 0.4, 0.4]
+    finally:
+        transport.close()
+
+
+@pytest.fixture
+def paced(monkeypatch):
+    """The pace every Transport of an in-process dispatch keeps: (rate, the sleeps between its requests)."""
+    from ordspec.dispatch import transport as module
+
+    made = []
+
+    class Recorded(module.Transport):
+        def __init__(self, base_url, headers, rate_per_second, timeout):
+            self.recorded = Clock()
+            super().__init__(base_url, headers, rate_per_second, timeout, clock=self.recorded.monotonic, sleep=self.recorded.sleep)
+            made.append(self)
+
+    monkeypatch.setattr(module, "Transport", Recorded)
+    return lambda: [(t.interval and round(1 / t.interval, 6), t.recorded.slept) for t in made]
+
+
+def _dispatch_here(broker, orders, paper, journal, monkeypatch, **options) -> int:
+    from ordspec.cli.commands import dispatch
+
+    for name, value in token_env(broker).items():
+        monkeypatch.setenv(name, value)
+    return dispatch(str(orders), base_url=paper.url, journal=str(journal), **options)
 
 
 @pytest.mark.parametrize("how", ["option", "config"])
-def test_the_rate_asked_for_spaces_the_requests(tmp_path, paper, how):
-    """--rate (or the config's `rate`) sets the pace: requests arrive at least 1/rate apart."""
-    journal = tmp_path / "journal.sqlite"
+def test_the_rate_asked_for_spaces_the_requests(tmp_path, paper, paced, monkeypatch, how):
+    """--rate (or the config's `rate`) sets the pace: requests go at least 1/rate apart."""
     orders = order_file(tmp_path, "groww", 4)
     if how == "option":
-        args = ("--rate", "2.5")
+        options = {"rate": 2.5}
     else:
         config = tmp_path / "ordspec.toml"
         config.write_text("rate = { groww = 2.5, indstocks = 1 }\n")
-        args = ("--config", config)
-    assert run("groww", orders, paper, journal, *args).code == 0
-    assert len(paper.arrivals) == 4
-    assert min(gaps(paper)) >= 0.4 - 0.02, gaps(paper)  # 1/2.5 s, less the clock's and the network's jitter
+        options = {"config": str(config)}
+    assert _dispatch_here("groww", orders, paper, tmp_path / "journal.sqlite", monkeypatch, **options) == 0
+    assert len(placed(paper, "groww")) == 4
+    assert paced() == [(2.5, [0.4, 0.4, 0.4])]
 
 
-def test_the_brokers_default_rate_applies_without_one(tmp_path, paper):
-    journal = tmp_path / "journal.sqlite"
-    assert run("groww", order_file(tmp_path, "groww", 3), paper, journal).code == 0
+def test_the_brokers_default_rate_applies_without_one(tmp_path, paper, paced, monkeypatch):
+    assert _dispatch_here("groww", order_file(tmp_path, "groww", 3), paper, tmp_path / "journal.sqlite", monkeypatch) == 0
     assert compiler.get("groww").setting("dispatch.rate_per_second") == 4
-    assert min(gaps(paper)) >= 0.25 - 0.02, gaps(paper)
+    assert paced() == [(4.0, [0.25, 0.25])]
 
 
 @pytest.mark.parametrize(

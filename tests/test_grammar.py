@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ordspec.grammar import build, driver
-from tests.conftest import DATA
+from tests.conftest import DATA, examples
 
 GRAMMAR = build.GRAMMAR.read_text(encoding="utf-8")
 LARK = lark.Lark(GRAMMAR, parser="lalr", lexer="contextual", start=["start", "statement"])
@@ -133,7 +133,7 @@ def driver_result(line: str):
     return driver_shape(node) if node is not None else "blank"
 
 
-@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1500), suppress_health_check=[HealthCheck.too_slow])
 @given(lines())
 @example("SMALLCASE SIP_SETUP iscid 5f58be2e0ae6815aef0d1118")
 @example("SMALLCASE EXIT iscid 5f58be2e0ae6815aef0d1118 notes \"x\"")

@@ -29,7 +29,6 @@ from __future__ import annotations
 import calendar
 import csv
 import json
-import os
 import random
 import re
 from dataclasses import dataclass, field, replace
@@ -49,22 +48,16 @@ import ordspec
 from ordspec import fmt
 from ordspec.compiler.jsonout import dumps
 from ordspec.source import BIDI, LINE_BREAKS
-from tests.conftest import DOC_DAY, compile_text, lint_text, names, parse_one
+from tests.conftest import DOC_DAY, compile_text, examples, lint_text, names, parse_one
 
 PACKAGE = Path(ordspec.__file__).resolve().parent
 SCHEMAS = PACKAGE / "schemas"
 REFDATA = PACKAGE / "refdata" / "data"
 
-# ORDSPEC_PROPERTY_SCALE=20 runs twenty times the examples, for a deeper hunt than CI's.
-SCALE = float(os.environ.get("ORDSPEC_PROPERTY_SCALE", "1"))
 SETTINGS = dict(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
-
-
-def examples(n: int) -> int:
-    return max(1, int(n * SCALE))
 
 
 # --------------------------------------------------------------------------

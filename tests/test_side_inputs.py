@@ -29,8 +29,7 @@ from ordspec.pipeline import UsageError
 from ordspec.pipeline.run import Run
 from ordspec.refdata.instruments import GROWW_COLUMNS, INDSTOCKS_COLUMNS, RefData
 from ordspec.state import State, StateError
-from tests.conftest import DOC_DAY, run_cli
-from tests.test_properties import examples
+from tests.conftest import DOC_DAY, examples, run_cli
 
 BOOK = json.loads((Path(__file__).parent / "golden" / "codifi" / "state" / "orderbook-doc.json").read_text())
 SIP_DAY = date(2025, 5, 19)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from ordspec.rules import codes
 from ordspec.simulate.engine import IST, Candle, Point
 from ordspec.simulate.prices import read
-from tests.conftest import run_cli
+from tests.conftest import examples, run_cli
 
 GOOD_TICKS = "time,symbol,price\n2025-10-01T09:15:00,TCS,3990.50\n2025-10-01T09:16:00,TCS,3984\n"
 GOOD_CANDLES = "time,symbol,open,high,low,close,volume\n2025-10-01T09:15:00+05:30,TCS,3990,3995,3980,3984.5,1200\n"
@@ -139,7 +139,7 @@ SEED = (GOOD_CANDLES + "2025-10-01T09:20:00,TCS,3984,3986,3970,3971,900\n").enco
 INTERESTING = st.sampled_from(list(b',"\n\r.-+e0123456789:TZ ') + [0, 0xE9, 0xFF, 0xC3])
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 2), INTERESTING | st.integers(0, 255)), min_size=1, max_size=6),
        st.sampled_from([SEED, GOOD_TICKS.encode()]))
 def test_mutated_price_files_never_raise(edits, seed):

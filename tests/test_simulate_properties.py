@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ordspec.simulate.engine import IST, Candle, Engine, Leg, Order, Point
 from ordspec.simulate.semantics import BROKERS
+from tests.conftest import examples
 
 TRADERS = [b for b in BROKERS.values() if set(b.kinds) & {"GTT", "OCO", "BRACKET"}]
 PRICE = st.integers(60, 140).map(lambda n: Decimal(n) / 1 if n % 3 else Decimal(n) + Decimal("0.05"))
@@ -65,7 +66,7 @@ def _prices_at(rows):
     return out
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_engine_properties_on_any_path(data):
     rules = data.draw(st.sampled_from(TRADERS))
@@ -107,7 +108,7 @@ def test_engine_properties_on_any_path(data):
         assert on_path or e.price in own, f"{e.event} {e.leg} at {e.price} on {e.time}: not on the path, not its limit"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.data())
 def test_a_candle_path_flags_what_the_route_decides(data):
     """Whatever the route, an event at a candle's open is never ambiguous; one flagged is inside a candle."""

@@ -12,7 +12,6 @@ strategies.dhan_forever / dhan_forever_oco / dhan_super (see docs/brokers/kite-d
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from dhanhq import DhanHTTP
 from hypothesis import HealthCheck, given, settings
 
 from ordspec.compiler.jsonout import dumps
+from tests.conftest import examples
 from tests.wire import dhan, strategies
 from tests.wire.answers import DHAN
 from tests.wire.capture import CaptureServer, Route
@@ -32,9 +32,8 @@ from tests.wire.ordspec_side import lint_statement
 
 pytestmark = pytest.mark.usefixtures("no_network")
 
-SCALE = float(os.environ.get("ORDSPEC_PROPERTY_SCALE", "1"))
 PROPERTY = settings(
-    max_examples=max(1, int(60 * SCALE)),
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

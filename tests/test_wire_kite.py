@@ -10,7 +10,6 @@ capture for every order of strategies.kite_gtt / kite_oco (see docs/brokers/kite
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from kiteconnect import KiteConnect
 
 from ordspec.compiler.jsonout import dumps
+from tests.conftest import examples
 from tests.wire import kite, strategies
 from tests.wire.answers import KITE
 from tests.wire.capture import CaptureServer
@@ -29,9 +29,8 @@ from tests.wire.ordspec_side import lint_statement
 
 pytestmark = pytest.mark.usefixtures("no_network")
 
-SCALE = float(os.environ.get("ORDSPEC_PROPERTY_SCALE", "1"))
 PROPERTY = settings(
-    max_examples=max(1, int(60 * SCALE)),
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -18,9 +18,8 @@ import jsonschema
 import pytest
 import yaml
 
-from ordspec import language
-from ordspec import compiler
-from ordspec.grammar import yamlform
+from ordspec import compiler, language
+from ordspec.grammar import yamlcompose, yamlform
 from ordspec.ir import KINDS, VERBS
 from tests.conftest import DATA, DOC_DAY, ROOT, compile_text, lint_text, names, parse_one
 
@@ -831,7 +830,7 @@ class TestRefusals:
         diagnostics = ylint(shape(depth))
         unsafe = [(d.line, d.column, d.message) for d in diagnostics if d.name == "unsafe-yaml"]
         assert not [d for d in diagnostics if "not valid YAML" in d.message], diagnostics
-        if depth <= yamlform.MAX_DEPTH:
+        if depth <= yamlcompose.MAX_DEPTH:
             assert unsafe == []
         else:
             assert unsafe == [(*at, "this YAML nests deeper than 64 levels")]

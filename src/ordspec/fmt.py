@@ -105,6 +105,7 @@ def _directive(line: str) -> str | None:
     """A `default` or `broker` line in canonical form, or None if it is not one (or does not read)."""
     from ordspec import values
     from ordspec.grammar import driver
+    from ordspec.grammar.dsl import text_of
     from ordspec.ir import Field
 
     try:
@@ -116,7 +117,7 @@ def _directive(line: str) -> str | None:
     if node.rule == "broker":
         return f"broker {ascii_lower(node.children[1].value)}"
     _, name, value = node.children
-    text = value.value[1:-1].replace('\\"', '"').replace("\\\\", "\\") if value.type == "STRING" else value.value
+    text = text_of(value)
     parsed, problem = values.option(ascii_lower(name.value), text)
     if problem:
         return None

@@ -12,7 +12,6 @@ from ordspec.source import Span
 CREATE = "CREATE"
 VERBS = ("CREATE", "MODIFY", "CANCEL", "GET", "LIST", "PAUSE", "RESUME")
 KINDS = ("GTT", "OCO", "BRACKET", "SIP", "SMALLCASE")
-TRADE_KINDS = ("GTT", "OCO", "BRACKET")  # orders with a symbol, a side and prices
 
 
 class Field(Span):

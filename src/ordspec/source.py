@@ -58,13 +58,6 @@ class SourceFile:
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
-def line_and_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a character offset in `text`."""
-    line = text.count("\n", 0, offset) + 1
-    start = text.rfind("\n", 0, offset) + 1
-    return line, offset - start + 1
-
-
 # Characters that make an editor show something other than what ordspec reads: line breaks
 # other than LF and CRLF (editors start a new line at them; the .ord reader does not), and the
 # bidirectional controls of "Trojan Source" (CVE-2021-42574), which reorder what is shown.

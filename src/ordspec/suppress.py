@@ -13,7 +13,6 @@ class UnknownRule(Exception):
 
 
 _DIRECTIVE = re.compile(r"#\s*ordspec:\s*ignore\[([^\]]*)\]")
-_CODE = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#.*|[^\s"#]+')  # the DSL's tokens: a comment starts at a # outside strings
 
 
 def _comment(line: str, yaml: bool) -> int | None:
@@ -23,10 +22,11 @@ def _comment(line: str, yaml: bool) -> int | None:
         while at > 0 and not line[at - 1].isspace():
             at = line.find("#", at + 1)
         return at if at >= 0 else None
-    for m in _CODE.finditer(line):
-        if m.group().startswith("#"):
-            return m.start()
-    return None
+    from ordspec.grammar.driver import tokens
+
+    words = tokens(line)  # the DSL's words and strings: a comment starts at the first # after them
+    at = line.find("#", words[-1][1] + len(words[-1][0]) if words else 0)
+    return at if at >= 0 else None
 
 
 def directives(source, yaml: bool) -> dict[int, list[tuple[str, int, int]]]:

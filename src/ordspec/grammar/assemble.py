@@ -186,6 +186,15 @@ class Assembler:
         entry.direction = Field.at(value, word)
         self._current = entry
 
+    def bind(self, leg: Leg | None) -> None:
+        """A `limit` read next binds to `leg` (None: to the entry), as the YAML form says by nesting."""
+        self._current = leg
+
+    def entry_type(self, stmt: Statement, text: str, word: Span, span: Span) -> None:
+        """An entry's `order_type` (the YAML form's; the DSL says it by its words)."""
+        if self._allowed(stmt, ("CREATE GTT", "CREATE BRACKET", "MODIFY GTT", "MODIFY BRACKET"), "an entry `order_type`", word):
+            self.order_type(stmt, self._entry(stmt, word), text, span)
+
     def order_type(self, stmt: Statement, leg: Leg, text: str, span: Span) -> None:
         """An order type written out (YAML `order_type:`)."""
         from ordspec.language import ORDER_TYPES

@@ -31,7 +31,8 @@ def on_line(number: int):
     return lambda token: Span(number, token.column, number, token.end_column)
 
 
-def _text(token) -> str:
+def text_of(token) -> str:
+    """What a word or a "string" says (a string's quotes dropped, its \\" and \\\\ read)."""
     if token.type == "STRING":
         return token.value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
     return token.value
@@ -66,7 +67,7 @@ def parse(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parse
         rule = node.rule
         if rule == "default":
             _, name, value = node.children
-            build.default(defaults, name.value, _text(value), span_of(name), span_of(value))
+            build.default(defaults, name.value, text_of(value), span_of(name), span_of(value))
         elif rule == "broker":
             word, name = node.children
             broker_line(build, parsed, name.value, span_of(name))
@@ -175,7 +176,7 @@ def statement(build: Assembler, node, span_of, defaults: dict):
             method = build.trigger if word.type == "TRIGGER" else build.limit
             method(stmt, parts[1].value, span_of(word), span_of(parts[1]))
         elif kind == "option":
-            build.option(stmt, word.value, _text(parts[1]), span_of(word), span_of(parts[1]))
+            build.option(stmt, word.value, text_of(parts[1]), span_of(word), span_of(parts[1]))
         elif kind == "flag":
             if word.type == "MARKET":
                 build.market(stmt, span_of(word))

@@ -25,9 +25,9 @@ from ordspec.diagnostics import ERROR, INFO, WARNING, Diagnostic
 
 _FIXED = "fixed"  # the row's rule cannot be suppressed or deselected
 # the modules, by what their rules are about
-_R, _O, _C, _S, _B, _Q, _A, _P, _D = (
-    "ordspec.rules.reading", "ordspec.rules.order", "ordspec.rules.contract", "ordspec.rules.symbol", "ordspec.rules.broker",
-    "ordspec.rules.requests", "ordspec.rules.account", "ordspec.rules.prices", "ordspec.dispatch.rules",
+_R, _O, _L, _C, _S, _B, _Q, _A, _P, _D = (
+    "ordspec.rules.reading", "ordspec.rules.order", "ordspec.rules.legs", "ordspec.rules.contract", "ordspec.rules.symbol",
+    "ordspec.rules.broker", "ordspec.rules.requests", "ordspec.rules.account", "ordspec.rules.prices", "ordspec.dispatch.rules",
 )
 
 
@@ -68,9 +68,9 @@ CODES = _rows(
     ("OS102", "not-positive", _R, ERROR, _FIXED, "A quantity, price or installment count that is not above zero"),
     ("OS103", "missing-price", _O, ERROR, _FIXED, "A LIMIT or SL order without its limit price, or a GTT without its order"),
     ("OS104", "unexpected-price", _O, ERROR, _FIXED, "A price its order type does not take: a MARKET limit, a LIMIT entry's trigger"),
-    ("OS105", "leg-order", _O, ERROR, "", "Target, stop-loss, limit and trigger prices in an order that cannot work"),
-    ("OS106", "oco-quantity", _O, ERROR, "", "An OCO for more than the position it protects"),
-    ("OS107", "oco-direction", _O, ERROR, "", "An OCO whose side does not exit its position"),
+    ("OS105", "leg-order", _L, ERROR, "", "Target, stop-loss, limit and trigger prices in an order that cannot work"),
+    ("OS106", "oco-quantity", _L, ERROR, "", "An OCO for more than the position it protects"),
+    ("OS107", "oco-direction", _L, ERROR, "", "An OCO whose side does not exit its position"),
     ("OS108", "date-order", _O, ERROR, "", "A SIP that starts before it is registered"),
     # OS2xx: the contract and the reference data
     ("OS200", "index-symbol", _C, ERROR, _FIXED, "An index name where a tradable contract belongs"),
