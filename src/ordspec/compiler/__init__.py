@@ -34,8 +34,13 @@ def _tables() -> dict:
                     found.setdefault(name, load(os.path.join(folder, entry)))
         _found.clear()
         _loaded.clear()
-        _found[key] = dict(sorted(found.items(), key=lambda item: (item[1]["list_order"], item[0])))
+        _found[key] = dict(sorted(found.items(), key=_listed))
     return _found[key]
+
+
+def _listed(item) -> tuple:
+    name, table = item
+    return table["list_order"], name
 
 
 def names() -> list[str]:

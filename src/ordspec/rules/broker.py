@@ -83,9 +83,8 @@ def unsupported(stmt, ctx):
         allowed = segments[segment.value]
         if product.value not in allowed:
             ctx.report(product, f"{broker.title} takes {' or '.join(allowed)} for {kind} in {segment.value}, not {product.value}")
-    for name, table in (("exchange", "exchanges"), ("validity", "validities")):
+    for name, allowed in (("exchange", broker.setting("exchanges")), ("validity", broker.setting("validities"))):
         field = stmt.options.get(name)
-        allowed = broker.setting(table)
         if field is not None and allowed is not None and field.value not in allowed:
             ctx.report(field, f"{broker.title} does not take {name} {field.value}", f"{broker.title} takes {', '.join(allowed)}")
     note = notes.get(f"{kind} legs")

@@ -174,9 +174,9 @@ def page_range(stmt, ctx):
     """
     if stmt.verb != "LIST" or ctx.broker is None:
         return
-    for name, label in (("page", "page"), ("size", "page size")):
+    for name, label, key in (("page", "page", "list.page"), ("size", "page size", "list.size")):
         field = stmt.options.get(name)
-        bounds = ctx.broker.setting(f"list.{name}")
+        bounds = ctx.broker.setting(key)
         if field is None or bounds is None:
             continue
         low, high = bounds
