@@ -15,15 +15,9 @@ class Diagnostic:
 
     def __init__(self, file, line, column, end_line, end_column, severity, code, name, message, help=None):
         self.file = file  # display name of the file
-        self.line = line
-        self.column = column
-        self.end_line = end_line
-        self.end_column = end_column
-        self.severity = severity
-        self.code = code
-        self.name = name
-        self.message = message
-        self.help = help
+        self.line, self.column, self.end_line, self.end_column = line, column, end_line, end_column
+        self.severity, self.code, self.name = severity, code, name
+        self.message, self.help = message, help
 
     def as_dict(self) -> dict:
         out = {name: getattr(self, name) for name in self.__slots__}

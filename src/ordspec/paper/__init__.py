@@ -16,8 +16,10 @@ def invalid(schema: str, body) -> str | None:
 
         from jsonschema import Draft7Validator
 
-        # the schema files are data (src/ordspec/schemas): read here, not through ordspec.compile,
-        # so that the stand-in broker shares no code with what it is there to check
+        # The schemas are the documents' request shapes, kept as data (src/ordspec/schemas): read here
+        # with jsonschema, not through pipeline/compile.py (fastjsonschema), so the stand-in shares the
+        # documents' data but no code with what it is there to check; what the documents say beyond a
+        # body's shape (an OCO within its position, the list bounds, statuses) each handler checks itself.
         with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schemas", schema), encoding="utf-8") as f:
             _validators[schema] = Draft7Validator(json.load(f))
     if not isinstance(body, dict):
