@@ -150,13 +150,19 @@ def env_for(token: str | None = TOKEN, **extra) -> dict:
     return env
 
 
+FAST = ("--rate", "10")  # within every broker's documented limit; the default pace is tested in-process (test_dispatch.py)
+
+
 def dispatch(path, base_url: str, journal, *args, token: str | None = TOKEN, env: dict | None = None, as_of=None):
-    """Run `ordspec dispatch` and return the CompletedProcess (text output)."""
+    """Run `ordspec dispatch` and return the CompletedProcess (text output); at 10 requests/s unless
+    the test sets a rate or a configuration itself."""
     full = env_for(token)
     full.update(env or {})
     argv = ["dispatch", str(path), "--base-url", base_url, "--journal", str(journal)]
     if as_of:
         argv += ["--as-of", as_of]
+    if not {"--rate", "--config", "--dry-run"} & set(map(str, args)):
+        argv += FAST
     r = subprocess.run([ordspec_command(), *argv, *map(str, args)], capture_output=True, env=full, timeout=120)
     return Run(r)
 
