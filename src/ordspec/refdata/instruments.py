@@ -67,6 +67,7 @@ class RefData:
         self.master_problems: list[tuple[str, int, str]] = []  # (file, line, message) of rows skipped, quotes' too
         self.quotes: dict[str, Decimal] = {}
         self._looked_up: dict[tuple, Instrument | None] = {}  # lookup's answers
+        self._bands: dict[tuple, list] = {}  # (exchange, kind, day) -> tick-size bands: a few per run
         conflicts: set = set()  # contracts listed twice with different values: in no master row
         for path in masters:
             read_master(path, self.master, conflicts, self.master_problems, self.tables.underlyings)
@@ -189,7 +190,15 @@ class RefData:
             kind = "IDXOPT"
         else:
             return None
-        for ex, k, low, high, tick, start, end, source in self.tables.ticks:
-            if ex == inst.exchange and k == kind and within(as_of, start, end) and low <= price and (high is None or price < high):
+        key = (inst.exchange, kind, as_of)
+        bands = self._bands.get(key)
+        if bands is None:  # the table's rows for this exchange, kind and day, in the table's order
+            bands = self._bands[key] = [
+                (low, high, tick, source)
+                for ex, k, low, high, tick, start, end, source in self.tables.ticks
+                if ex == inst.exchange and k == kind and within(as_of, start, end)
+            ]
+        for low, high, tick, source in bands:
+            if low <= price and (high is None or price < high):
                 return tick, source
         return None
