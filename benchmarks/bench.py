@@ -1,18 +1,22 @@
 """ordspec's benchmark: throughput, cold start and memory, against a named baseline.
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python benchmarks/bench.py [--orders 20000] [--update-readme]
+    .venv/bin/python benchmarks/bench.py [--orders 20000] [--rounds 5] [--update-readme]
 
-Measures, on generated Groww orders (every one of them valid):
-  - lint and compile throughput (orders/s) of the .ord form and the YAML form,
-    through the installed `ordspec` command, so start-up is included;
-  - the baseline: check-jsonschema validating the same orders as YAML against
-    a plain JSON Schema (no lot, tick or leg rules: a lower bar than ordspec's);
+Measures, on generated orders (every one of them valid), through the installed
+`ordspec` command (start-up included):
+  - lint and compile of the .ord form, lint of the YAML form, and the baseline:
+    check-jsonschema validating the same YAML against a plain JSON Schema (no
+    lot, tick or leg rules: a lower bar than ordspec's);
+  - compile per order for every broker, against Groww's;
   - cold start of `ordspec lint one.ord` against a bare `python -c pass`;
-  - peak memory (max RSS) of linting 100,000 orders;
-  - compile time per order for every broker, against Groww's.
-Each timing is the median of several runs. Bytecode is allowed (as after
-`pip install`), whatever PYTHONDONTWRITEBYTECODE says.
+  - peak memory (max RSS) of lint on 300,000 orders, compile on 100,000 and YAML
+    lint on 100,000.
+Commands that are compared run interleaved (A B C A B C ...), so that drift in
+the machine's load lands on all of them; each figure is the median over the
+rounds of the child's CPU time (user + system, from wait4), and ratios are
+ratios of those medians. The report names the machine and its load average.
+Bytecode is allowed (as after `pip install`), whatever PYTHONDONTWRITEBYTECODE says.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import platform
 import time
 from pathlib import Path
 
@@ -157,97 +162,152 @@ def write(folder: Path, n: int) -> dict[str, Path]:
     return {"ord": ord_file, "yaml": yaml_file}
 
 
-def timed(cmd: list, runs: int, ok=(0,)) -> float:
-    """Median wall time of `cmd` over `runs` runs, in seconds."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = subprocess.run(cmd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        times.append(time.perf_counter() - start)
-        if result.returncode not in ok:
-            sys.exit(f"{' '.join(map(str, cmd))} failed ({result.returncode}): {result.stderr.decode()[-2000:]}")
-    return statistics.median(times)
+class Sample:
+    """One run of a command: CPU seconds (user + system), wall seconds, peak RSS in MiB."""
+
+    __slots__ = ("cpu", "wall", "rss")
+
+    def __init__(self, cpu: float, wall: float, rss: float):
+        self.cpu, self.wall, self.rss = cpu, wall, rss
 
 
-def peak_memory_mib(cmd: list) -> float:
-    probe = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); " \
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    out = subprocess.run([sys.executable, "-c", probe, *map(str, cmd)], env=ENV, capture_output=True, text=True, check=True)
-    return int(out.stdout) / 1024
+def run_once(cmd: list, ok=(0,)) -> Sample:
+    """Run `cmd` and read its own resource use (wait4: this child only, not earlier ones)."""
+    start = time.perf_counter()
+    child = subprocess.Popen([str(c) for c in cmd], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    child.stderr.close()
+    if child.returncode not in ok:
+        sys.exit(f"{' '.join(map(str, cmd))} failed ({child.returncode}): {stderr.decode()[-2000:]}")
+    return Sample(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024)
+
+
+def interleaved(commands: dict[str, list], rounds: int) -> dict[str, Sample]:
+    """Run every command once per round, in turn (A B C A B C ...); the median of each figure."""
+    samples: dict[str, list[Sample]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, cmd in commands.items():
+            samples[name].append(run_once(cmd))
+    return {
+        name: Sample(*(statistics.median(getattr(s, f) for s in runs) for f in ("cpu", "wall", "rss")))
+        for name, runs in samples.items()
+    }
+
+
+def machine() -> str:
+    return f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()} ({platform.system()} {platform.release()})"
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=20000)
-    parser.add_argument("--memory-orders", type=int, default=100000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds of the throughput and broker runs")
+    parser.add_argument("--cold-rounds", type=int, default=40)
+    parser.add_argument("--lint-memory-orders", type=int, default=300000)
+    parser.add_argument("--memory-orders", type=int, default=100000, help="orders of the compile and YAML lint memory runs")
+    parser.add_argument("--skip", default="", help="comma-separated parts to leave out: throughput,brokers,cold,memory")
     parser.add_argument("--update-readme", action="store_true")
     args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
     ordspec = str(BIN / "ordspec")
     checker = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which("check-jsonschema")
     n = args.orders
-    rows = []
+    load_before = load()
+    lines = [
+        f"Machine: {machine()}; load average (1, 5, 15 min) {load_before} at the start.",
+        f"`benchmarks/bench.py`: CPU time (user + system) of each command, the median of interleaved runs.",
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = write(folder, n)
-        subprocess.run([ordspec, "lint", str(files["ord"])], env=ENV, check=True, stdout=subprocess.DEVNULL)  # warm the bytecode
-        lint_ord = timed([ordspec, "lint", files["ord"]], args.runs)
-        lint_yaml = timed([ordspec, "lint", files["yaml"]], args.runs)
-        compile_ord = timed([ordspec, "compile", files["ord"], "-o", folder / "out.json"], args.runs)
-        compiled = json.loads((folder / "out.json").read_text())
-        assert len(compiled) == n, "every generated order must compile"
-        rows.append(("ordspec lint, .ord", lint_ord, n / lint_ord))
-        rows.append(("ordspec lint, YAML", lint_yaml, n / lint_yaml))
-        rows.append(("ordspec compile --broker groww, .ord", compile_ord, n / compile_ord))
-        baseline = None
-        if checker:
-            schema = folder / "plain.schema.json"
-            schema.write_text(json.dumps(PLAIN_SCHEMA))
-            baseline = timed([checker, "--schemafile", schema, files["yaml"]], args.runs)
-            rows.append(("check-jsonschema (baseline), same YAML", baseline, n / baseline))
+        run_once([ordspec, "lint", files["ord"]])  # warm the bytecode
+        if "throughput" not in skip:
+            commands = {
+                "ordspec lint, .ord": [ordspec, "lint", files["ord"]],
+                "ordspec lint, YAML": [ordspec, "lint", files["yaml"]],
+                "ordspec compile --broker groww, .ord": [ordspec, "compile", files["ord"], "-o", folder / "out.json"],
+            }
+            if checker:
+                schema = folder / "plain.schema.json"
+                schema.write_text(json.dumps(PLAIN_SCHEMA))
+                commands["check-jsonschema (baseline), same YAML"] = [checker, "--schemafile", schema, files["yaml"]]
+            got = interleaved(commands, args.rounds)
+            assert len(json.loads((folder / "out.json").read_text())) == n, "every generated order must compile"
+            baseline = got.get("check-jsonschema (baseline), same YAML")
+            lines += [
+                "",
+                f"{n:,} generated Groww orders (GTTs on shares, OCOs on NIFTY options), {args.rounds} interleaved rounds:",
+                "",
+                "| run | CPU | wall | µs per order (CPU) | peak RSS | baseline CPU / this |",
+                "|---|---:|---:|---:|---:|---:|",
+            ]
+            for name, s in got.items():
+                ratio = f"{baseline.cpu / s.cpu:.1f}x" if baseline else "n/a"
+                lines.append(f"| {name} | {s.cpu:.2f} s | {s.wall:.2f} s | {s.cpu / n * 1e6:.0f} | {s.rss:.0f} MiB | {ratio} |")
+            lint, compile_ = got["ordspec lint, .ord"], got["ordspec compile --broker groww, .ord"]
+            lines.append("")
+            if baseline:
+                lines.append(f"- lint is {baseline.cpu / lint.cpu:.1f}x faster than check-jsonschema (CPU; target: at least 15x).")
+            else:
+                lines.append("- check-jsonschema is not installed (`pip install -e '.[bench]'`): no baseline.")
+            lines.append(f"- compile costs {compile_.cpu / lint.cpu:.2f}x lint per order (CPU; target: within 1.5x).")
 
-        per_order = {}
-        for broker in ("groww", "indstocks", "codifi", "smallcase"):
-            path = folder / f"{broker}.ord"
-            path.write_text(broker_orders(broker, n))
-            per_order[broker] = timed([ordspec, "compile", path, "--gateway", "bench", "-o", folder / f"{broker}.json"], args.runs) / n
-            assert len(json.loads((folder / f"{broker}.json").read_text())) == n
+        if "brokers" not in skip:
+            commands = {}
+            for broker in ("groww", "indstocks", "codifi", "smallcase"):
+                path = folder / f"{broker}.ord"
+                path.write_text(broker_orders(broker, n))
+                commands[broker] = [ordspec, "compile", path, "--gateway", "bench", "-o", folder / f"{broker}.json"]
+            got = interleaved(commands, max(1, args.rounds - 2))
+            for broker in commands:
+                assert len(json.loads((folder / f"{broker}.json").read_text())) == n
+            lines += [
+                "",
+                f"Compile per order, by broker ({n:,} of each broker's own kind of order, interleaved):",
+                "",
+                "| broker | µs per order (CPU) | vs Groww |",
+                "|---|---:|---:|",
+            ]
+            for broker, s in got.items():
+                lines.append(f"| {broker} | {s.cpu / n * 1e6:.0f} | {s.cpu / got['groww'].cpu:.2f}x |")
 
-        one = folder / "one.ord"
-        one.write_text("GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC\n")
-        bare = timed([sys.executable, "-c", "pass"], 30)
-        cold = timed([ordspec, "lint", one], 30)
+        if "cold" not in skip:
+            one = folder / "one.ord"
+            one.write_text("GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC\n")
+            got = interleaved({"bare": [sys.executable, "-c", "pass"], "cold": [ordspec, "lint", one]}, args.cold_rounds)
+            bare, cold = got["bare"], got["cold"]
+            lines += [
+                "",
+                f"- Cold start, `ordspec lint one.ord`: {cold.cpu * 1000:.0f} ms CPU ({cold.wall * 1000:.0f} ms wall), against "
+                f"{bare.cpu * 1000:.0f} ms ({bare.wall * 1000:.0f} ms) for `python -c pass`: {cold.cpu / bare.cpu:.2f}x CPU, "
+                f"{cold.wall / bare.wall:.2f}x wall (target: within 2.5x). {args.cold_rounds} interleaved rounds.",
+            ]
 
-        big = write(folder, args.memory_orders)["ord"]
-        memory = peak_memory_mib([ordspec, "lint", big])
-
-    lines = [
-        f"Measured on {n:,} generated Groww orders (GTTs on shares, OCOs on NIFTY options), "
-        f"median of {args.runs} runs, with `benchmarks/bench.py`; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs.",
-        "",
-        "| run | time | orders/s | vs baseline |",
-        "|---|---:|---:|---:|",
-    ]
-    for name, seconds, rate in rows:
-        ratio = f"{baseline / seconds:.1f}x faster" if baseline and "baseline" not in name else "1.0x" if baseline else "n/a"
-        lines.append(f"| {name} | {seconds:.2f} s | {rate:,.0f} | {ratio} |")
-    lines += [
-        "",
-        "Compile time per order, by broker (the same command, each broker's own kind of order):",
-        "",
-        "| broker | µs per order | vs Groww |",
-        "|---|---:|---:|",
-    ]
-    for broker, seconds in per_order.items():
-        lines.append(f"| {broker} | {seconds * 1e6:.0f} | {seconds / per_order['groww']:.2f}x |")
-    lines += [
-        "",
-        f"- Cold start, `ordspec lint one.ord`: {cold * 1000:.0f} ms, against {bare * 1000:.0f} ms for `python -c pass` "
-        f"({cold / bare:.2f}x; target: within 3x). Median of 30 runs.",
-        f"- Peak memory linting {args.memory_orders:,} orders: {memory:.0f} MiB (target: under 512 MiB).",
-    ]
-    if not checker:
-        lines.append("- check-jsonschema is not installed (`pip install -e '.[bench]'`): no baseline.")
+        if "memory" not in skip:
+            big = write(folder, args.lint_memory_orders)["ord"]
+            lint_big = run_once([ordspec, "lint", big])
+            big.unlink()
+            mid = write(folder, args.memory_orders)
+            compile_mid = run_once([ordspec, "compile", mid["ord"], "-o", folder / "big.json"])
+            yaml_mid = run_once([ordspec, "lint", mid["yaml"]])
+            lines += [
+                "",
+                "Peak memory (max RSS of the command), one run each:",
+                "",
+                "| run | peak RSS | target | CPU |",
+                "|---|---:|---:|---:|",
+                f"| lint, {args.lint_memory_orders:,} orders (.ord) | {lint_big.rss:.0f} MiB | under 200 MiB | {lint_big.cpu:.1f} s |",
+                f"| compile, {args.memory_orders:,} orders (.ord) | {compile_mid.rss:.0f} MiB | under 512 MiB | {compile_mid.cpu:.1f} s |",
+                f"| lint, {args.memory_orders:,} orders (YAML) | {yaml_mid.rss:.0f} MiB | under 512 MiB | {yaml_mid.cpu:.1f} s |",
+            ]
+    lines[0] = f"Machine: {machine()}; load average (1, 5, 15 min) {load_before} at the start, {load()} at the end."
     report = "\n".join(lines)
     print(report)
     if args.update_readme:

@@ -191,3 +191,15 @@ def test_yaml_look_alike_is_a_bad_value_at_the_character(text, char, written):
 def test_yaml_text_values_keep_any_text():
     text = 'orders:\n  - {kind: SMALLCASE, type: BUY, scid: SCET_0010, notes: "café ₹ 中文"}\n'
     assert lint_text(text, name="t.yaml") == []
+
+
+def test_a_file_needs_the_character_check_for_any_control_but_tab_and_line_ends():
+    # needs_check reads ASCII without a regex: every ASCII character, against the rule it stands for
+    import re
+
+    from ordspec.grammar.characters import needs_check
+
+    for code in range(128):
+        control = re.fullmatch(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", chr(code)) is not None
+        assert needs_check(f"GTT BUY 1 TCS{chr(code)}market\n") is control, hex(code)
+    assert needs_check("GTT BUY 1 TCS\tmarket\r\n") is False and needs_check("notes \"é\"") is True

@@ -7,6 +7,8 @@ grammar; the one documented difference is that words are whole (Lark reads
 
 from __future__ import annotations
 
+import re
+
 import lark
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -40,8 +42,10 @@ def test_committed_tables_are_current():
 
 
 def test_tables_do_not_depend_on_hash_order():
+    # the committed tables were built in another process, with another hash seed
     data = build.build(GRAMMAR)
-    assert build.dumps(data) == build.TABLES.read_text(encoding="utf-8")
+    assert build.same_tables(build.committed(), data)
+    assert build.dumps(build.committed()) == build.TABLES.read_text(encoding="utf-8")
     assert data["grammar"] == GRAMMAR
 
 
@@ -126,11 +130,17 @@ def lark_result(line: str):
 
 
 def driver_result(line: str):
-    try:
-        node = driver.parse_line(line)
-    except driver.ParseError:
-        return None
-    return driver_shape(node) if node is not None else "blank"
+    """The driver's tree, parsed twice: the second time from the plan the first left (both must agree)."""
+    results = []
+    for _ in range(2):
+        try:
+            node = driver.parse_line(line)
+        except driver.ParseError:
+            results.append(None)
+            continue
+        results.append(driver_shape(node) if node is not None else "blank")
+    assert results[0] == results[1], f"a remembered parse differs from the first: {line!r}"
+    return results[0]
 
 
 @settings(max_examples=examples(1500), suppress_health_check=[HealthCheck.too_slow])
@@ -173,3 +183,140 @@ def test_errors_say_what_was_expected():
     assert e.value.token.type == "$END"
     assert e.value.expected == ["PRICE"]
     assert e.value.previous.value == "target"
+
+
+# -- remembered parses: a line's tree depends only on its signature (each word a keyword, a free word or a string)
+
+_NOT_KEYWORDS = [w for w in _FREE if w.lower() not in keywords()]
+
+
+@st.composite
+def same_signature(draw):
+    """Two lines with the same words where they are keywords, other free words and strings elsewhere, other blanks."""
+    line = draw(lines())
+    parts = line.split("#")[0].split()
+    if any(p.startswith('"') for p in parts):  # strings hold blanks: keep such lines as they are
+        return line, line
+    other = [p if p.lower() in keywords() else draw(st.sampled_from(_NOT_KEYWORDS)) for p in parts]
+    return line, "".join(draw(gaps) + p for p in other)
+
+
+@settings(max_examples=800, suppress_health_check=[HealthCheck.too_slow])
+@given(same_signature())
+@example(("GTT BUY 10 TCS trigger 3985 down limit 3990", "  GTT BUY 75 NIFTY25OCT24000CE\ttrigger 120.5 down limit x"))
+def test_a_remembered_parse_reads_a_new_line_as_lark_does(pair):
+    first, second = pair
+    driver_result(first)  # leaves a plan for the signature
+    mine, theirs = driver_result(second), lark_result(second)
+    if mine not in (None, "blank"):
+        assert mine == theirs
+
+
+def test_remembered_parses_are_bounded(monkeypatch):
+    t = driver.tables()
+    monkeypatch.setattr(driver, "MAX_PLANS", 3)
+    t.plans.clear()
+    for line in ["GTT BUY 1 TCS", "GTT BUY 1 TCS market", "GTT BUY 1 TCS up", "GTT BUY 1 TCS down", "GTT BUY 1 TCS product CNC"]:
+        driver.parse_line(line)
+        assert len(t.plans) <= 3
+    assert driver_shape(driver.parse_line("GTT BUY 1 TCS down")) == lark_shape(LARK.parse("GTT BUY 1 TCS down", start="statement"))
+    t.plans.clear()
+
+
+def test_a_line_that_fails_leaves_no_plan():
+    t = driver.tables()
+    t.plans.clear()
+    for _ in range(2):
+        with pytest.raises(driver.ParseError) as e:
+            driver.parse_line("OCO SELL 50 NIFTY target")
+        assert e.value.expected == ["PRICE"]
+    assert t.plans == {}
+
+
+# -- the build refuses what the driver would shape unlike Lark
+
+
+@pytest.mark.parametrize(
+    "written, found, why",
+    [
+        ("broker: BROKER NAME", "broker: BROKER NAME -> named", "an alias"),
+        ("broker: BROKER NAME", "broker: BROKER [NAME]", r"\[\.\.\.\] puts None"),
+        ("broker: BROKER NAME", "!broker: BROKER NAME", "keeps the tokens"),
+        ("broker: BROKER NAME", 'broker: "broker"i NAME', "anonymous literal"),
+        ("broker: BROKER NAME", "broker: BROKER pair{NAME}\npair{x}: x", "template"),
+    ],
+    ids=["alias", "optional-brackets", "keep-all-tokens", "anonymous-literal", "template"],
+)
+def test_build_refuses_what_the_driver_would_shape_unlike_lark(written, found, why):
+    grammar = GRAMMAR.replace(written, found)
+    assert grammar != GRAMMAR
+    with pytest.raises(build.GrammarError, match=why):
+        build.build(grammar)
+
+
+def test_the_optional_the_driver_shapes_like_lark_builds():
+    # `x?` has no placeholder: the same grammar with it builds, and the driver reads it as Lark does
+    grammar = GRAMMAR.replace("broker: BROKER NAME", "broker: BROKER NAME?")
+    data = build.build(grammar)
+    assert data["grammar"] == grammar
+
+
+# -- the tables record their Lark and are checked at load
+
+
+def test_tables_record_the_lark_that_built_them():
+    from ordspec.grammar.tables import DATA
+
+    assert build.build(GRAMMAR)["lark"] == lark.__version__
+    assert DATA["lark"].split(".")[0] == lark.__version__.split(".")[0]
+    # another Lark that builds the same tables leaves them current; other tables are stale
+    assert build.same_tables({**DATA, "lark": "0.0.1"}, build.build(GRAMMAR))
+
+
+def test_check_tells_stale_tables_from_another_larks(monkeypatch, capsys):
+    from ordspec.grammar.tables import DATA
+
+    monkeypatch.setattr(build, "committed", lambda: {**DATA, "lark": "0.0.1"})
+    assert build.main(["--check"]) == 0
+    monkeypatch.setattr(build, "committed", lambda: {**DATA, "states": DATA["states"][:-1]})
+    assert build.main(["--check"]) == 1
+    assert "stale" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "change, why",
+    [
+        ({"format": 1}, "format 1"),
+        ({"lark": None, "extra": 1}, "keys"),
+        ({"rules": [["create", 4, "flat"]]}, "not \\[origin, size, shape\\]"),
+        ({"states": [{"KIND": 10**6}]}, "points at no state"),
+        ({"keywords": {"KIND": "gtt"}}, "keywords"),
+    ],
+    ids=["format", "keys", "rule-shape", "action", "keywords"],
+)
+def test_tables_in_another_layout_are_refused(change, why):
+    from ordspec.grammar import layout
+    from ordspec.grammar.tables import DATA
+
+    assert layout.problem(DATA) is None
+    broken = {k: v for k, v in {**DATA, **change}.items() if v is not None}
+    assert re.search(why, layout.problem(broken))
+
+
+def test_tables_in_another_format_are_rebuilt_not_trusted(monkeypatch):
+    from ordspec.grammar import tables as committed
+
+    monkeypatch.setattr(committed, "DATA", {**committed.DATA, "format": 1, "states": []})
+    monkeypatch.setattr(driver, "_tables", None)
+    tree = driver.parse_line("GTT BUY 10 TCS trigger 3985 down limit 3990")
+    monkeypatch.setattr(driver, "_tables", None)
+    assert tree.rule == "create"
+
+
+def test_words_split_on_every_blank_the_word_pattern_knows():
+    # tokens() splits a line of plain words with str.split: the same blanks as the pattern's \s
+    blanks = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    for blank in blanks:
+        line = f"GTT{blank}BUY 10{blank}{blank}TCS{blank}"
+        by_pattern = [(m.group(), m.start()) for m in re.finditer(driver.TOKEN, line)]
+        assert driver.tokens(line) == by_pattern, repr(blank)

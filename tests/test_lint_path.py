@@ -52,3 +52,20 @@ def test_lint_imports_nothing_heavy(tmp_path, args):
 def test_a_help_request_goes_to_click(tmp_path):
     result = subprocess.run([sys.executable, "-m", "ordspec", "lint", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "--as-of" in result.stdout and "--instruments" in result.stdout
+
+
+BARE_PROBE = """
+import io, sys, contextlib
+from ordspec.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(sys.argv[1:])
+print(code, "re" in sys.modules)
+"""
+
+
+def test_a_lint_of_plain_words_compiles_no_regex(tmp_path):
+    # importing re (and enum with it) is a tenth of a plain lint's start: regexes are compiled on first use
+    one = tmp_path / "one.ord"
+    one.write_text("GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref tcs-0001\nGTT SELL 10 TCS trigger 4100 up market product CNC\n")
+    out = subprocess.run([sys.executable, "-c", BARE_PROBE, "lint", str(one)], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert out.stdout.split() == ["0", "False"]

@@ -668,3 +668,25 @@ class TestInstrumentMaster:
         assert done.returncode == 1
         found = [(d["name"], d["line"]) for d in json.loads(done.stdout)["diagnostics"]]
         assert found == [("freeze-quantity", 1)]
+
+
+class TestRememberedLookups:
+    def test_a_symbol_is_read_once_per_exchange_and_day(self, monkeypatch):
+        ref = RefData()
+        calls = []
+        read = ref._lookup
+        monkeypatch.setattr(ref, "_lookup", lambda *key: calls.append(key) or read(*key))
+        first = ref.lookup("BANKNIFTY26JUN50000CE", None, date(2026, 2, 1))
+        assert ref.lookup("BANKNIFTY26JUN50000CE", None, date(2026, 2, 1)) is first
+        assert ref.lookup("BANKNIFTY26JUN50000CE", None, date(2026, 1, 31)).freeze is None  # another day: asked afresh
+        assert ref.lookup("NOTASYMBOL25OCT1CE", None, DOC_DAY) is ref.lookup("NOTASYMBOL25OCT1CE", None, DOC_DAY)
+        assert first.freeze[0] == 600 and len(calls) == 3
+
+    def test_what_is_remembered_is_bounded(self, monkeypatch):
+        from ordspec.refdata import instruments
+
+        monkeypatch.setattr(instruments, "MAX_REMEMBERED", 2)
+        ref = RefData()
+        for symbol in ("TCS", "INFY", "NIFTY25OCT24000CE", "TCS"):
+            assert ref.lookup(symbol, None, DOC_DAY).symbol == symbol
+            assert len(ref._looked_up) <= 2

@@ -26,9 +26,7 @@ does nothing (`select = ["leg_order"]` would otherwise turn off every rule).
 from __future__ import annotations
 
 import os
-import re
 from datetime import date
-from fnmatch import fnmatch
 
 KEYS = ("broker", "instruments", "quotes", "state", "gateway", "rate", "select", "ignore", "exclude", "defaults", "overrides")
 OVERRIDE_KEYS = ("paths", "broker", "select", "ignore", "defaults")
@@ -90,6 +88,18 @@ def find(start: str | None = None) -> str | None:
         here = parent
 
 
+def _matches(path: str, pattern: str) -> bool:
+    from fnmatch import fnmatch  # imports re: only a configuration with paths pays for it
+
+    return fnmatch(path, pattern)
+
+
+def _mentions_ordspec(data: bytes) -> bool:
+    import re
+
+    return re.search(rb"(?m)^\s*ordspec\s*[.=]", data) is not None
+
+
 def _has_table(path: str) -> bool:
     """Whether a pyproject.toml has a tool.ordspec table (parsed only when it mentions ordspec at all)."""
     try:
@@ -98,7 +108,7 @@ def _has_table(path: str) -> bool:
     except OSError:
         return False
     # parse (tomllib costs ~10 ms on the lint path) only what may hold the table
-    if b"tool.ordspec" not in data and not (b"[tool]" in data and re.search(rb"(?m)^\s*ordspec\s*[.=]", data)):
+    if b"tool.ordspec" not in data and not (b"[tool]" in data and _mentions_ordspec(data)):
         return False
     import tomllib
 
@@ -177,7 +187,7 @@ class Config:
 
     def excluded(self, path: str) -> bool:
         relative = self.relative(path)
-        return any(fnmatch(relative, p) or fnmatch(relative, p.rstrip("/") + "/*") or relative.startswith(p.rstrip("/*") + "/") for p in self.exclude)
+        return any(_matches(relative, p) or _matches(relative, p.rstrip("/") + "/*") or relative.startswith(p.rstrip("/*") + "/") for p in self.exclude)
 
     def command_line(self, select=None, ignore=()) -> None:
         """--select replaces every selection (top level and per path); --ignore adds to every file's."""
@@ -192,7 +202,7 @@ class Config:
         found = Settings(self.broker, self.select, self.ignore, self.defaults)
         relative = self.relative(path) if not path.startswith("<") else path
         for item in self.overrides:
-            if any(fnmatch(relative, p) for p in item["paths"]):
+            if any(_matches(relative, p) for p in item["paths"]):
                 found.broker = item.get("broker", found.broker)
                 if "select" in item:
                     found.select = item["select"]

@@ -194,3 +194,16 @@ def ascii_upper(text: str) -> str:
 def ascii_lower(text: str) -> str:
     """Lower case in ASCII only: str.lower() also maps U+212A KELVIN SIGN to k (a KELVIN SIGN in `market` would pass)."""
     return text.lower() if text.isascii() else text.translate(_LOWER)
+
+
+_REGEXES: dict = {}
+
+
+def regex(pattern: str):
+    """`pattern`, compiled on first use: a lint of plain words needs no regex, and importing re costs a tenth of its start."""
+    found = _REGEXES.get(pattern)
+    if found is None:
+        import re
+
+        found = _REGEXES[pattern] = re.compile(pattern)
+    return found

@@ -1,60 +1,85 @@
 """JSON output that writes Decimal numbers exactly as they are (0.35, never 0.35000000000000003).
 
-The standard json module has no hook for exact decimal numbers, so this small
-writer handles the types compiled requests hold and leaves strings to json.
+The standard json module has no hook for exact decimal numbers (and with an
+indent it encodes in Python anyway), so this small writer handles the types
+compiled requests hold. Strings go through json's own C escaper, the one
+json.dumps(..., ensure_ascii=False) uses, without building an encoder each
+time. Each container is joined from its members' text, so the pieces alive
+at once are one container's, not one per token of the whole document.
 """
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
+from json.encoder import encode_basestring as _string  # C: escapes ", \ and control characters only
 
 
 def dumps(value, indent: int | None = 2) -> str:
-    out: list[str] = []
-    _write(value, out, indent, 0)
-    return "".join(out)
+    return _encode(value, indent, 0)
 
 
-def _write(value, out: list, indent, level: int) -> None:
+def _encode(value, indent, level: int) -> str:
+    t = type(value)
+    if t is str:
+        return _string(value)
+    if t is dict:
+        return _mapping(value, indent, level)
+    if t is Decimal:
+        return _number(value)
     if value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"{value} is not a JSON number")
-        out.append(format(value, "f"))
-    elif isinstance(value, int):
-        out.append(str(int(value)))
-    elif isinstance(value, str):
-        out.append(json.dumps(value, ensure_ascii=False))
-    elif isinstance(value, dict):
-        _container(list(value.items()), "{", "}", out, indent, level, True)
-    elif isinstance(value, (list, tuple)):
-        _container(list(value), "[", "]", out, indent, level, False)
-    else:
-        raise TypeError(f"cannot write {type(value).__name__} as JSON")
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if t is int:
+        return str(value)
+    if t is list or t is tuple:
+        return _array(value, indent, level)
+    # subclasses (an enum of str or int, an OrderedDict): as their base type
+    if isinstance(value, Decimal):
+        return _number(value)
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, dict):
+        return _mapping(value, indent, level)
+    if isinstance(value, (list, tuple)):
+        return _array(value, indent, level)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def _container(items: list, open_: str, close: str, out: list, indent, level: int, mapping: bool) -> None:
-    if not items:
-        out.append(open_ + close)
-        return
-    out.append(open_)
-    for i, item in enumerate(items):
-        if i:
-            out.append(",")
-        if indent is not None:
-            out.append("\n" + " " * (indent * (level + 1)))
-        elif i:
-            out.append(" ")
-        if mapping:
-            key, item = item
-            out.append(json.dumps(str(key), ensure_ascii=False) + ": ")
-        _write(item, out, indent, level + 1)
-    if indent is not None:
-        out.append("\n" + " " * (indent * level))
-    out.append(close)
+def _number(value: Decimal) -> str:
+    if not value.is_finite():
+        raise ValueError(f"{value} is not a JSON number")
+    return format(value, "f")
+
+
+def _breaks(indent, level: int) -> tuple[str, str, str]:
+    """(after the opening bracket, between members, before the closing one)."""
+    if indent is None:
+        return "", ", ", ""
+    inner = "\n" + " " * (indent * (level + 1))
+    return inner, "," + inner, "\n" + " " * (indent * level)
+
+
+def _mapping(value: dict, indent, level: int) -> str:
+    if not value:
+        return "{}"
+    first, between, last = _breaks(indent, level)
+    deeper = level + 1
+    members = []
+    for key, item in value.items():
+        t = type(item)  # strings and None, the most common members, without a call
+        text = _string(item) if t is str else "null" if item is None else _encode(item, indent, deeper)
+        members.append(f"{_string(key if type(key) is str else str(key))}: {text}")
+    return "{" + first + between.join(members) + last + "}"
+
+
+def _array(value, indent, level: int) -> str:
+    if not value:
+        return "[]"
+    first, between, last = _breaks(indent, level)
+    deeper = level + 1
+    return "[" + first + between.join([_encode(item, indent, deeper) for item in value]) + last + "]"

@@ -15,27 +15,33 @@ from decimal import Decimal
 
 VERSION = "ordspec-ref-v1"
 _RESOLVED = ("ref", "segment", "position")  # described by their resolved values above
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode  # one encoder, not one per order
+
+
+def _number(f):
+    return None if f is None else format(f.value.normalize(), "f")
+
+
+def _leg(leg):
+    if leg is None:
+        return None
+    return [
+        _number(leg.trigger),
+        _number(leg.price),
+        leg.order_type.value if leg.order_type else None,
+        leg.direction.value if leg.direction else None,
+    ]
+
+
+def _value(f):
+    if f is None:
+        return None
+    return format(f.value.normalize(), "f") if isinstance(f.value, Decimal) else str(f.value)
 
 
 def identity(stmt) -> str:
     """What the order is, as stable text."""
-
-    def leg(leg):
-        if leg is None:
-            return None
-        num = lambda f: None if f is None else format(f.value.normalize(), "f")  # noqa: E731
-        return [
-            num(leg.trigger),
-            num(leg.price),
-            leg.order_type.value if leg.order_type else None,
-            leg.direction.value if leg.direction else None,
-        ]
-
-    def value(f):
-        if f is None:
-            return None
-        return format(f.value.normalize(), "f") if isinstance(f.value, Decimal) else str(f.value)
-
+    value, leg = _value, _leg
     described = {
         "verb": stmt.verb,
         "kind": stmt.kind.value,
@@ -52,7 +58,7 @@ def identity(stmt) -> str:
         "scrips": [[value(s.qty), value(s.amount), value(s.symbol), sorted((k, value(v)) for k, v in s.options.items())] for s in stmt.scrips],
         "options": sorted((k, value(v)) for k, v in stmt.options.items() if k not in _RESOLVED),
     }
-    return VERSION + json.dumps(described, sort_keys=True, separators=(",", ":"))
+    return VERSION + _ENCODE(described)
 
 
 def derive(identity_text: str, occurrence: int) -> str:
@@ -60,4 +66,5 @@ def derive(identity_text: str, occurrence: int) -> str:
     from hashlib import sha256
 
     digest = sha256(f"{identity_text}#{occurrence}".encode()).digest()
-    return "os-" + b32encode(digest).decode("ascii")[:16].lower()
+    # base32 writes each 5 bytes as 8 characters: the first 10 bytes are the first 16 characters
+    return "os-" + b32encode(digest[:10]).decode("ascii").lower()

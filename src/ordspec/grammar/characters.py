@@ -9,21 +9,20 @@ whether it is `hidden-text` or `bad-value`).
 
 from __future__ import annotations
 
-import re
-
 from ordspec.grammar import driver
 from ordspec.language import OPTIONS
-from ordspec.source import ascii_lower, odd_index
+from ordspec.source import ascii_lower, odd_index, regex
 
 TEXT_OPTIONS = tuple(name for name, (kind, _, _) in OPTIONS.items() if kind == "text")  # name, notes
 # A control character (a tab is a blank); in a file, line ends aside.
-CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_GAP_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_GAP_CONTROL = r"[\x00-\x08\x0a-\x1f\x7f-\x9f]"
+_BLANKS = str.maketrans("\t\n\r", "   ")
 
 
 def needs_check(text: str) -> bool:
     """Whether a line (or a file) holds anything but printable ASCII, blanks and line ends."""
-    return not text.isascii() or CONTROLS.search(text) is not None
+    # printable ASCII once tabs and line ends are blanked (no regex: most files are plain ASCII)
+    return not text.isascii() or not text.translate(_BLANKS).isprintable()
 
 
 def _tokens(node) -> list:
@@ -48,8 +47,8 @@ def in_line(line: str, node=None) -> int | None:
     found = []
     end = len(line)
     position = 0
-    for m in driver._TOKEN.finditer(line):
-        gap = _GAP_CONTROL.search(line, position, m.start())
+    for m in regex(driver.TOKEN).finditer(line):
+        gap = regex(_GAP_CONTROL).search(line, position, m.start())
         if gap:
             found.append(gap.start())
             break
@@ -58,11 +57,11 @@ def in_line(line: str, node=None) -> int | None:
             break
         position = m.end()
     else:
-        gap = _GAP_CONTROL.search(line, position)
+        gap = regex(_GAP_CONTROL).search(line, position)
         if gap:
             found.append(gap.start())
     if node is None:
-        words = [(m.group(), m.start(), True) for m in driver._TOKEN.finditer(line, 0, end) if m.group()[0] != '"']
+        words = [(m.group(), m.start(), True) for m in regex(driver.TOKEN).finditer(line, 0, end) if m.group()[0] != '"']
     else:
         words, previous = [], None
         for token in _tokens(node):

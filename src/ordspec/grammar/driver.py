@@ -4,24 +4,33 @@ Importing Lark costs about 80 ms, more than the whole budget of a pre-commit
 run, so the lint path parses with this driver instead: a word lexer that is
 contextual in the way Lark's is (each parser state says which terminals it
 accepts) and the LALR shift/reduce loop over Lark's own table. Its trees have
-the shape Lark's would (tests/test_grammar_driver.py compares them on
-generated input). Two differences are deliberate: words are whole, so `sl95`
-is an unknown word here where Lark would read `sl` and then `95`; and keywords
-fold case in ASCII only, where Lark's case-insensitive match also takes
-`mar\u212aet` (a KELVIN SIGN) for `market`.
+the shape Lark's would (tests/test_grammar.py compares them on generated
+input; build.py refuses grammar features that would make them differ). Two
+differences are deliberate: words are whole, so `sl95` is an unknown word
+here where Lark would read `sl` and then `95`; and keywords fold case in ASCII
+only, where Lark's case-insensitive match also takes `mar\u212aet` (a KELVIN
+SIGN) for `market`.
+
+A line's tree depends only on its start rule and its sequence of words, each
+read as one keyword, a free word or a string: the terminal of a word depends
+on the parser state, and the state on the words before it. So a parse is done
+once per such signature and remembered as a plan (each word's terminal and
+a function that builds the tree from the words' tokens); the next line with
+the same signature builds its tree from the plan without running the tables.
 """
 
 from __future__ import annotations
 
 import os
-import re
 
-from ordspec.source import ascii_lower
+from ordspec.grammar import layout
+from ordspec.source import ascii_lower, regex
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # A string (maybe unterminated), a comment, or a word; blanks fall between.
-_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#.*|[^\s"#]+')
+TOKEN = r'"(?:[^"\\\n]|\\.)*"?|#.*|[^\s"#]+'
 _STRING = r'"(?:[^"\\\n]|\\.)*"'
+MAX_PLANS = 2048  # signatures remembered; an order file has a few dozen
 
 
 class Token:
@@ -101,23 +110,27 @@ class Tables:
                     kw[word] = name
             self.words.append(kw)
             self.free.append(next((n for n in actions if n in free), None))
+        self.plans: dict[tuple, tuple] = {}  # signature -> (terminal of each word, tree builder)
 
 
 _tables: Tables | None = None
 
 
 def tables() -> Tables:
-    """Load the committed tables; rebuild with Lark if the grammar changed."""
+    """Load the committed tables; rebuild with Lark if the grammar changed or they are not in this driver's format."""
     global _tables
     if _tables is None:
         with open(os.path.join(_HERE, "ordspec.lark"), encoding="utf-8") as f:
             grammar = f.read()
         from ordspec.grammar.tables import DATA as data
 
-        if data.get("grammar") != grammar:
+        if layout.problem(data) or data["grammar"] != grammar:
             from ordspec.grammar.build import build
 
             data = build(grammar)
+            problem = layout.problem(data)
+            if problem:
+                raise RuntimeError(f"grammar/build.py wrote tables this driver cannot read: {problem}")
         _tables = Tables(data)
     return _tables
 
@@ -130,7 +143,14 @@ def _expected(actions: dict) -> list[str]:
 def tokens(line: str) -> list[tuple[str, int]]:
     """The words and strings of one line with their 0-based offsets."""
     out = []
-    for m in _TOKEN.finditer(line):
+    if '"' not in line and "#" not in line:  # words only: str.split and TOKEN's \s split on the same blanks
+        at = 0
+        for text in line.split():
+            at = line.find(text, at)
+            out.append((text, at))
+            at += len(text)
+        return out
+    for m in regex(TOKEN).finditer(line):
         text = m.group()
         if text[0] == "#":
             break
@@ -144,37 +164,89 @@ def parse_line(line: str, start: str = "statement"):
     if not words:
         return None
     t = tables()
+    keyword_set = t.keyword_set
+    signature = [start]
+    for text, _ in words:
+        if text[0] == '"':
+            if regex(_STRING).fullmatch(text) is None:
+                signature = None  # unterminated: the full parse says where and how
+                break
+            signature.append('"')
+        else:
+            low = text.lower() if text.isascii() else None  # keywords are ASCII
+            signature.append(low if low in keyword_set else None)
+    if signature is not None:
+        plan = t.plans.get(signature := tuple(signature))
+        if plan is not None:
+            kinds, grow = plan
+            return grow([Token(kind, text, offset + 1, offset + 1 + len(text)) for kind, (text, offset) in zip(kinds, words)])
+    read = []
+    tree = _run(t, line, words, start, read)
+    if signature is not None and len(read) == len(words):
+        if len(t.plans) >= MAX_PLANS:
+            t.plans.clear()
+        index = {id(token): i for i, token in enumerate(read)}
+        t.plans[signature] = (tuple(token.type for token in read), _grower(_shape(tree, index)))
+    return tree
+
+
+def _shape(value, index: dict):
+    """A tree as a plan: (rule, children) with word numbers in place of tokens."""
+    if type(value) is Token:
+        return index[id(value)]
+    return (value.rule, tuple(_shape(child, index) for child in value.children))
+
+
+def _grower(shape):
+    """A function from a line's tokens to the tree the shape describes, as one expression.
+
+    Compiled once per signature, it builds a tree three times as fast as a walk
+    of the shape would; the rule names come from the tables, as literals.
+    """
+
+    def build(s) -> str:
+        return f"r[{s}]" if type(s) is int else f"Node({s[0]!r}, [{', '.join(map(build, s[1]))}])"
+
+    return eval(f"lambda r: {build(shape)}", {"Node": Node})  # noqa: S307
+
+
+def _run(t: Tables, line: str, words: list, start: str, read: list):
+    """The LALR loop over Lark's table; `read` gets the tokens shifted, one per word, in order."""
     states, rules, keywords, free = t.states, t.rules, t.words, t.free
     stack = [t.start[start]]
     values: list = []
     end_state = t.end[start]
-    previous = None
-    end = None
+    previous = end = None
     i, n = 0, len(words)
+    token = kind = None
     while True:
-        if i < n:
-            text, offset = words[i]
-            column = offset + 1
-            if text[0] == '"':
-                kind = "STRING"
-                if not re.fullmatch(_STRING, text):
-                    raise ParseError(Token("STRING", text, column, column + len(text)), ["STRING"], previous, True, values)
+        if token is None:  # the next word, read in the state after the previous shift (as Lark's contextual lexer does)
+            if i < n:
+                text, offset = words[i]
+                column = offset + 1
+                if text[0] == '"':
+                    kind = "STRING"
+                    if regex(_STRING).fullmatch(text) is None:
+                        raise ParseError(Token("STRING", text, column, column + len(text)), ["STRING"], previous, True, values)
+                else:
+                    state = stack[-1]
+                    kind = keywords[state].get(text.lower() if text.isascii() else ascii_lower(text)) or free[state] or "?"
+                token = Token(kind, text, column, column + len(text))
             else:
-                state = stack[-1]
-                kind = keywords[state].get(text.lower() if text.isascii() else ascii_lower(text)) or free[state] or "?"
-            token = Token(kind, text, column, column + len(text))
-        else:
-            if end is None:
-                column = len(line.rstrip()) + 1
-                end = Token("$END", "", column, column)
-            token, kind = end, "$END"
+                if end is None:
+                    column = len(line.rstrip()) + 1
+                    end = Token("$END", "", column, column)
+                token, kind = end, "$END"
         action = states[stack[-1]].get(kind)
         if action is None:
             raise ParseError(token, _expected(states[stack[-1]]), previous, read=values)
         if action >= 0:  # shift
             stack.append(action)
             values.append(token)
+            if i < n:
+                read.append(token)
             previous = token
+            token = None
             i += 1
             continue
         # reduce: pop the rule's symbols, build its node (Lark's tree shapes)

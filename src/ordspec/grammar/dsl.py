@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from ordspec.grammar import characters, driver
 from ordspec.grammar.assemble import Assembler
 from ordspec.ir import CREATE, Field
-from ordspec.source import BIDI, LINE_BREAKS, SourceFile, Span, ascii_lower, ascii_upper, char_problem, cover, hidden_text
+from ordspec.source import BIDI, LINE_BREAKS, SourceFile, Span, ascii_lower, ascii_upper, char_problem, cover, hidden_text, regex
 
 MAX_LINE = 4096  # no statement is longer; a longer line is refused, not parsed
-_HIDDEN = re.compile(f"[{LINE_BREAKS}{BIDI}]")
-_HIDDEN_IN_FILE = re.compile(f"\r(?!\n)|[{LINE_BREAKS[1:]}{BIDI}]")  # a CRLF's CR hides nothing
+_HIDDEN = f"[{LINE_BREAKS}{BIDI}]"
+_HIDDEN_IN_FILE = f"\r(?!\n)|[{LINE_BREAKS[1:]}{BIDI}]"  # a CRLF's CR hides nothing
 
 
 class Parsed:
@@ -44,7 +42,9 @@ def parse(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parse
     parsed = Parsed(source)
     build = Assembler(source.name, parsed.diagnostics, defaults, brokers)
     defaults: dict = {}
-    hidden = _HIDDEN_IN_FILE.search(source.text) is not None
+    text = source.text
+    # in ASCII only a CR can hide text: most files need no search
+    hidden = (not text.isascii() or "\r" in text) and regex(_HIDDEN_IN_FILE).search(text) is not None
     odd = characters.needs_check(source.text)
     for number, line in enumerate(source.lines, 1):
         if len(line) > MAX_LINE:
@@ -55,7 +55,7 @@ def parse(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parse
                 "is this an order file?",
             )
             continue
-        found = hidden and _HIDDEN.search(line)  # source.lines drop CRLF's CR: any CR left ends nothing
+        found = hidden and regex(_HIDDEN).search(line)  # source.lines drop CRLF's CR: any CR left ends nothing
         if found:
             column = found.start() + 1
             build.report("hidden-text", Span(number, column, number, column + 1), *hidden_text(found.group()))

@@ -32,22 +32,28 @@ def schema(name: str) -> dict:
 
 
 def validator(name: str):
-    if name not in _validators:
+    found = _validators.get(name)
+    if found is None:
         import fastjsonschema
 
-        _validators[name] = fastjsonschema.compile(schema(name))
-    return _validators[name]
+        found = _validators[name] = fastjsonschema.compile(schema(name))
+    return found
+
+
+def _invalid():
+    from fastjsonschema import JsonSchemaException
+
+    return JsonSchemaException
 
 
 def schema_errors(request) -> list[str]:
     if request.schema is None:
         return []
-    from fastjsonschema import JsonSchemaException
-
+    check = validator(request.schema)
     instance = request.body if request.body is not None else request.query
     try:
-        validator(request.schema)(instance)
-    except JsonSchemaException as e:
+        check(instance)
+    except _invalid() as e:  # (evaluated only when the check raises: nothing to import on the way that passes)
         return [e.message]
     return []
 

@@ -18,6 +18,7 @@ from ordspec.refdata.symbols import parse
 from ordspec.refdata.tables import Tables, within
 
 __all__ = ["GROWW_COLUMNS", "INDSTOCKS_COLUMNS", "Instrument", "MasterError", "RefData"]
+MAX_REMEMBERED = 65536  # lookups kept (a few MiB); a file of more distinct symbols starts over
 
 
 class Instrument:
@@ -65,6 +66,8 @@ class RefData:
         self.master: dict[tuple[str, str], tuple] | None = {} if masters else None  # (exchange, symbol) -> row
         self.master_problems: list[tuple[str, int, str]] = []  # (file, line, message) of rows skipped, quotes' too
         self.quotes: dict[str, Decimal] = {}
+        self._looked_up: dict[tuple, Instrument | None] = {}  # lookup's answers
+        self._bands: dict[tuple, list] = {}  # (exchange, kind, day) -> tick-size bands: a few per run
         conflicts: set = set()  # contracts listed twice with different values: in no master row
         for path in masters:
             read_master(path, self.master, conflicts, self.master_problems, self.tables.underlyings)
@@ -101,7 +104,21 @@ class RefData:
         return inst
 
     def lookup(self, symbol: str, exchange: str | None, as_of: date) -> Instrument | None:
-        """What ordspec knows of `symbol`; None when it cannot read it at all."""
+        """What ordspec knows of `symbol`; None when it cannot read it at all.
+
+        Remembered per (symbol, exchange, day): a file names a few symbols many
+        times, and reading one means parsing it and scanning the tables. Callers
+        share the Instrument, so they must not change it (none does).
+        """
+        key = (symbol, exchange, as_of)
+        found = self._looked_up.get(key, self)
+        if found is self:
+            if len(self._looked_up) >= MAX_REMEMBERED:
+                self._looked_up.clear()
+            found = self._looked_up[key] = self._lookup(symbol, exchange, as_of)
+        return found
+
+    def _lookup(self, symbol: str, exchange: str | None, as_of: date) -> Instrument | None:
         inst = self._from_master(symbol, exchange)
         if inst is None:
             inst = self._from_symbol(symbol, exchange)
@@ -173,7 +190,15 @@ class RefData:
             kind = "IDXOPT"
         else:
             return None
-        for ex, k, low, high, tick, start, end, source in self.tables.ticks:
-            if ex == inst.exchange and k == kind and within(as_of, start, end) and low <= price and (high is None or price < high):
+        key = (inst.exchange, kind, as_of)
+        bands = self._bands.get(key)
+        if bands is None:  # the table's rows for this exchange, kind and day, in the table's order
+            bands = self._bands[key] = [
+                (low, high, tick, source)
+                for ex, k, low, high, tick, start, end, source in self.tables.ticks
+                if ex == inst.exchange and k == kind and within(as_of, start, end)
+            ]
+        for low, high, tick, source in bands:
+            if low <= price and (high is None or price < high):
                 return tick, source
         return None

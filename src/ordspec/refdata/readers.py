@@ -11,11 +11,11 @@ price against a tick never needs more digits than Decimal carries.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from ordspec.source import regex
 from ordspec.values import MAX_INTEGER_DIGITS, MAX_PLACES, is_plain
 
 MIN_TICK = Decimal("0.0001")  # finer than any exchange's (NSE currency futures tick 0.0025)
@@ -117,11 +117,11 @@ def _rows(reader, width: int, path: str, problems: list):
 
 # [+-]digits[.digits] with at most MAX_INTEGER_DIGITS significant digits before the point (group 1)
 # and MAX_PLACES after it (group 2, trailing zeros aside): values.is_plain and the bounds, in one match
-_PLAIN = re.compile(r"[+-]?(?=[0-9])0*([0-9]{0,%d})(?:\.(?=[0-9])([0-9]*?)0*)?" % MAX_INTEGER_DIGITS)
+_PLAIN = r"[+-]?(?=[0-9])0*([0-9]{0,%d})(?:\.(?=[0-9])([0-9]*?)0*)?" % MAX_INTEGER_DIGITS
 
 
 def _number(text: str, name: str) -> Decimal:
-    match = _PLAIN.fullmatch(text)
+    match = regex(_PLAIN).fullmatch(text)
     if match is None or len(match.group(2) or "") > MAX_PLACES:
         if not is_plain(text):
             raise BadRow(f"{name} {quoted(text)} is not a plain decimal number")

@@ -16,12 +16,11 @@ master is authoritative for the symbols it lists.
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 
-from ordspec.source import ascii_upper
+from ordspec.source import ascii_upper, regex
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -34,6 +33,8 @@ ETF_ENDINGS = ("BEES", "ETF")  # NIFTYBEES, SENSEXIETF: funds named after an ind
 @cache
 def _patterns():
     # compiled on first use: most lines name a share, which needs none of them
+    import re
+
     monthly = re.compile(
         r"(?P<u>[A-Z0-9&-]+?)(?P<yy>[0-9]{2})(?P<mon>" + "|".join(MONTHS) + r")"
         r"(?:(?P<fut>FUT)|(?P<strike>[0-9]+(?:\.[0-9]+)?)(?P<opt>CE|PE))"
@@ -155,7 +156,7 @@ def problem(symbol: str, underlying: str) -> str:
     tail = rest[5:]
     if tail.startswith("F"):
         return "a future ends in FUT"
-    strike = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([CP]?)", tail)
+    strike = regex(r"([0-9]+(?:\.[0-9]+)?)([CP]?)").fullmatch(tail)
     if strike:
         return f"the strike {strike[1]} needs CE or PE after it"
     return "after the month comes FUT, or a strike and CE or PE"

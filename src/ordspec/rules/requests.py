@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from ordspec.rules.declare import rule
+from ordspec.source import regex
 
 # Characters that change what a URL path means (a separator, a query, a fragment, an escape), and
 # blanks and control characters, which no broker's order id holds and a terminal would not show.
-_UNSAFE = re.compile(r"[/\\?#%\s\x00-\x1f\x7f-\x9f]")
+_UNSAFE = r"[/\\?#%\s\x00-\x1f\x7f-\x9f]"
 
 
 def _ref_chars(text: str) -> bool:
@@ -250,6 +249,6 @@ def unsafe_id(stmt, ctx):
     if text in (".", ".."):
         ctx.report(ident, f"order id `{text}` is a path step, not an order id: a URL would read it as {'the folder above' if text == '..' else 'this folder'}", "write the order id the broker gave (its order book lists it)")
         return
-    bad = sorted(set(_UNSAFE.findall(text)))
+    bad = sorted(set(regex(_UNSAFE).findall(text)))
     if bad:
         ctx.report(ident, f"order id has {', '.join(_shown(c) for c in bad)}: no broker's order id does", "write the order id the broker gave (its order book lists it)")
