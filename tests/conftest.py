@@ -12,6 +12,12 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# The suite runs the installed command about a thousand times. Let Python keep its bytecode, as it
+# does for a user, even where the outer environment says not to (PYTHONDONTWRITEBYTECODE): else
+# every run compiles ordspec, and the grammar's tables, anew.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 REFERENCE = ROOT.parent / "shared" / "reference"  # the broker documents, where present
