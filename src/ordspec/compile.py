@@ -60,7 +60,7 @@ def compile_sources(run: Run, sources: list) -> list | None:
             raise UsageError(f"{source.name}: name a broker with --broker or a `broker NAME` line")
         for option, why in (broker.table.get("compile_needs", {}) if statements else {}).items():
             if getattr(run, option) is None:
-                raise UsageError(f"{source.name}: {broker.title} needs --{option}: {why}")
+                raise UsageError(f"{source.name}: {broker.title} needs --{option.replace('_', '-')}: {why}")
     if run.failed:
         return None
     requests = []

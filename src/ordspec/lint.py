@@ -131,9 +131,10 @@ class Run:
         state: str | None = None,
         gateway: str | None = None,
         config=None,
+        client_id: str | None = None,
     ):
         from ordspec import compiler
-        from ordspec.config import Config
+        from ordspec.config import Config, client_id_of
 
         self.config = config or Config()
         broker = broker or None
@@ -150,6 +151,10 @@ class Run:
         self.state_path = state
         self._state = None
         self.gateway = gateway
+        try:
+            self.client_id = client_id_of(client_id, self.config)  # Dhan's account
+        except ValueError as e:
+            raise UsageError(str(e)) from None
         self.as_of = as_of or today()
         self.derive_keys = derive_keys
         self._refdata = None

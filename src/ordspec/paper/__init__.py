@@ -1,4 +1,4 @@
-"""The paper broker: a local stand-in for the four brokers' APIs (see server.py)."""
+"""The paper broker: a local stand-in for the brokers' APIs (see server.py)."""
 
 from __future__ import annotations
 

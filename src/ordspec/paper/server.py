@@ -1,4 +1,4 @@
-"""The paper broker: all four brokers' APIs on 127.0.0.1, as their documents describe them.
+"""The paper broker: every broker's API on 127.0.0.1, as its documents describe it.
 
     ordspec paper-broker --port 8765 [--db PATH]
     ordspec dispatch orders.ord --base-url http://127.0.0.1:8765
@@ -6,8 +6,8 @@
 Built on the standard library's ThreadingHTTPServer: it is enough for a local
 stand-in, needs no dependency, and owns its sockets, which is what injecting
 faults takes (answering 503 or 429, answering slowly, or acting and then
-dropping the connection without an answer). The paths of the four APIs do not
-overlap, so one server is all four. Faults and a state dump are under /_paper/:
+dropping the connection without an answer). The paths of the brokers' APIs do not
+overlap, so one server is all of them. Faults and a state dump are under /_paper/:
 
     POST /_paper/faults   [{"method": "POST", "path": "/v1/order-advance/create",
                             "status": 503 | "drop": "before" | "after" | "delay": 2.5,
@@ -28,10 +28,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from ordspec.paper import codifi, groww, indstocks, smallcase
+from ordspec.paper import codifi, dhan, groww, indstocks, smallcase
 from ordspec.paper.store import Store
 
-BROKERS = (groww, indstocks, codifi, smallcase)
+BROKERS = (groww, indstocks, codifi, smallcase, dhan)
 
 
 class Faults:
@@ -218,7 +218,7 @@ def main(port: int, db: str, verbose: bool = True) -> int:
 
     server = serve(port, db, verbose)
     host, port = server.server_address[:2]
-    sys.stdout.write(f"ordspec paper broker on http://{host}:{port} (groww, indstocks, codifi, smallcase); Ctrl-C stops it\n")
+    sys.stdout.write(f"ordspec paper broker on http://{host}:{port} (groww, indstocks, codifi, smallcase, dhan); Ctrl-C stops it\n")
     sys.stdout.flush()
     try:
         server.serve_forever()

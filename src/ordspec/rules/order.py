@@ -91,7 +91,10 @@ def missing_field(stmt, ctx):
     change. With a broker named, its own required fields
     too: Groww needs product_type on create, the segment on modify, cancel and
     get (it routes by segment), and a GTT modify that changes the order needs
-    the order's side.
+    the order's side. Dhan needs every instrument's securityId, a super
+    order's target and stop-loss, and a modify that says its whole leg
+    (quantity, trigger, limit or market; an ENTRY_LEG its price, target and
+    stop-loss too), since Dhan replaces the leg with what the request says.
 
     Why:
     A request without a required field is rejected by the broker, after the
@@ -111,7 +114,9 @@ def missing_field(stmt, ctx):
     (request schemas, * required parameters; "order.transaction_type: required
     but not modifiable"); ordspec policy (README: The language); Codifi SIP
     Orders API, as each broker publishes it; smallcase Gateway, Transactions,
-    https://developers.gateway.smallcase.com.
+    https://developers.gateway.smallcase.com; DhanHQ v2, Forever Order and
+    Super Order, https://dhanhq.co/docs/v2/forever/ and
+    https://dhanhq.co/docs/v2/super-order/ (Modify: every field of the leg).
     """
     yield from _missing_parts(stmt)
     if ctx.offered(stmt):
@@ -247,7 +252,9 @@ def leg_order(stmt, ctx):
     mirrors them for a parent that sells. INDstocks' own LIMIT example breaks
     MinTgtLimitPrice (target limit 38 under its trigger 41): ordspec enforces
     the written validation, so that example fails here; with a target limit
-    above 41 (the spine example writes 42) it compiles.
+    above 41 (the spine example writes 42) it compiles. A Dhan super order
+    is checked the same way (BUY: target above the price, stop-loss below;
+    SELL the reverse, never equal), as the official client checks it.
 
     Example:
     OCO SELL 75 NIFTY25OCT24000CE target 95 sl 120.5 product MIS
@@ -260,7 +267,9 @@ def leg_order(stmt, ctx):
     https://groww.in/trade-api/docs/curl/smart-orders (OCO target/stop_loss; the
     leg directions derive from the position); INDstocks Smart Order APIs,
     https://api-docs.indstocks.com/smart_orders/ (MaxSlTriggerPrice,
-    MaxSlLimitPrice, MinTgtTriggerPrice, MinTgtLimitPrice).
+    MaxSlLimitPrice, MinTgtTriggerPrice, MinTgtLimitPrice); DhanHQ-py,
+    github.com/dhan-oss/DhanHQ-py (place_super_order: "For BUY, target price
+    must be greater than price").
     """
     side = _exit_side(stmt)
     if side is None:

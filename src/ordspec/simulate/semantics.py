@@ -247,7 +247,7 @@ BROKERS: dict[str, Semantics] = {
     ),
     "codifi": Semantics("codifi", "Codifi", ("SIP",)),
     "kite": Semantics("kite", "Zerodha Kite", ("GTT", "OCO"), direction=LAST_PRICE_DIRECTION, oco=CANCEL_ON_TRIGGER, backend=False),
-    "dhan": Semantics("dhan", "Dhan", ("GTT", "OCO", "BRACKET"), direction=LAST_PRICE_DIRECTION, backend=False),
+    "dhan": Semantics("dhan", "Dhan", ("GTT", "OCO", "BRACKET"), direction=LAST_PRICE_DIRECTION),
 }
 
 
