@@ -357,3 +357,27 @@ def test_listing_reads_both_books_into_neutral_records(tmp_path, paper):
         ("BRACKET", "BUY", 5, "CNC", "CASH", Decimal("1500"), None, Decimal("1600"), Decimal("1400")),
     ]
     assert records[2]["ref"] == "tcs-super-01" and records[0]["ref"] is None  # the forever list carries no correlationId
+
+
+def test_the_client_id_is_a_capability_of_any_broker_whose_table_asks(monkeypatch):
+    from ordspec.pipeline import UsageError
+    from ordspec.pipeline.run import Run
+
+    class Acme:
+        name = "acme"
+
+    monkeypatch.setenv("ORDSPEC_ACME_CLIENT_ID", "A1")
+    assert Run().client_id_for(Acme) == "A1"  # ORDSPEC_<BROKER>_CLIENT_ID, by the broker's name
+    assert Run(client_id="Z9").client_id_for(Acme) == "Z9"  # --client-id (or the configuration's) first
+    monkeypatch.setenv("ORDSPEC_ACME_CLIENT_ID", "A 1")
+    with pytest.raises(UsageError):
+        Run().client_id_for(Acme)
+    assert [b.name for b in compiler.brokers() if b.setting("client_id")] == ["dhan"]
+
+
+def test_only_a_broker_that_searches_its_book_looks_for_a_lost_create():
+    from ordspec.dispatch import answers
+
+    assert answers.get(compiler.get("dhan")).finds_lost()
+    held = answers.get(compiler.get("indstocks"))
+    assert not held.finds_lost() and held.find_lost(None, None) == (None, None)
