@@ -197,7 +197,9 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     pace = _rate(target, rate or run.config.rates.get(target.name))
     if isinstance(pace, str):
         return _fail(pace)
-    credentials = Credentials(target, public={"client_id": run.client_id_for(target)})  # (no secret: a body may carry it)
+    # the account's client id is no secret (a body may carry it); compile has checked it for a broker that asks
+    public = {"client_id": run.client_id_for(target)} if target.setting("client_id") else {}
+    credentials = Credentials(target, public=public)
     unusable = credentials.problems()  # before anything is sent, and in a dry run too
     if unusable:
         return _fail("; ".join(unusable))
