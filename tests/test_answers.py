@@ -32,13 +32,16 @@ STATEMENTS = {
     "codifi": ["SIP BUY 1 TCS-EQ daily start 2025-06-19 installments 1 name AD product CNC token 11536 registered 2025-05-19",
                "PAUSE SIP 25042400000049", "LIST SIP"],
     "smallcase": ['SMALLCASE BUY SCET_0010 notes "first"'],
+    "dhan": ["GTT BUY 5 HDFCBANK trigger 1427 down limit 1428 product CNC security 1333",
+             "BRACKET BUY 5 TCS limit 1500 sl 1400 target 1600 product CNC security 11536 ref tcs-super-01",
+             "MODIFY OCO 5132208051113 qty 10 sl 1405 limit 1395", "CANCEL BRACKET 5132208051114", "LIST GTT"],
 }
 
 
 def requests_of(broker: str) -> list:
     out = []
     for text in STATEMENTS[broker]:
-        requests, diagnostics = compile_text(text, broker=broker, gateway="gw")
+        requests, diagnostics = compile_text(text, broker=broker, gateway="gw", client_id="1000000132")
         assert requests, [repr(d) for d in diagnostics]
         out.extend(requests)
     return out
@@ -82,6 +85,15 @@ ENVELOPES = {
         "data": st.fixed_dictionaries({}, optional={"transactionId": ids}),
         "errors": json_values,
     }),
+    "dhan": envelope({
+        "orderId": ids,
+        "orderStatus": st.sampled_from(["PENDING", "TRANSIT", "REJECTED", "CANCELLED"]),
+        "correlationId": st.sampled_from(["tcs-super-01", "os-x"]),
+        "errorType": st.sampled_from(["Input_Exception", "Rate_Limit"]),
+        "errorCode": st.sampled_from(["DH-904", "DH-905", "DH-906", "DH-908", "DH-909"]),
+        "errorMessage": json_values,
+    })
+    | st.lists(st.fixed_dictionaries({}, optional={"orderId": ids, "correlationId": st.just("tcs-super-01"), "legDetails": json_values}) | json_values, max_size=3),
 }
 statuses = st.one_of(st.sampled_from([200, 201, 202, 400, 401, 404, 409, 429, 500, 502, 503]), st.integers(min_value=100, max_value=599))
 retry_after = st.one_of(st.none(), st.text(max_size=20), st.sampled_from(["1", "0.5", "-3", "nan", "inf", "1e400", "Wed, 21 Oct 2015 07:28:00 GMT"]))
@@ -120,6 +132,7 @@ test_groww_outcome_reads_any_answer = _outcomes("groww")
 test_indstocks_outcome_reads_any_answer = _outcomes("indstocks")
 test_codifi_outcome_reads_any_answer = _outcomes("codifi")
 test_smallcase_outcome_reads_any_answer = _outcomes("smallcase")
+test_dhan_outcome_reads_any_answer = _outcomes("dhan")
 
 
 @SETTINGS
@@ -178,6 +191,7 @@ test_groww_dispatch_survives_any_answer = _sender_run("groww")
 test_indstocks_dispatch_survives_any_answer = _sender_run("indstocks")
 test_codifi_dispatch_survives_any_answer = _sender_run("codifi")
 test_smallcase_dispatch_survives_any_answer = _sender_run("smallcase")
+test_dhan_dispatch_survives_any_answer = _sender_run("dhan")  # (a lost create: the lists are read back too)
 
 
 @SETTINGS
@@ -188,3 +202,22 @@ def test_the_ga007_comparison_reads_any_held_order(held, request):
     found = differences(held if isinstance(held, dict) else {"x": held}, request.body)
     assert found is None or all(isinstance(f, str) for f in found)
     assert differences(dict(request.body), request.body) == []
+
+
+@SETTINGS
+@given(
+    st.lists(json_values | st.fixed_dictionaries({}, optional={
+        "orderId": ids, "price": json_values, "legName": json_values, "exchangeSegment": json_values, "productType": json_values,
+        "legDetails": json_values | st.lists(st.fixed_dictionaries({}, optional={"legName": json_values, "price": json_values}), max_size=3),
+    }), min_size=1, max_size=3),
+    st.sampled_from(REQUESTS["dhan"][:2]),
+)
+def test_the_dhan_comparison_reads_any_listed_order(held, request):
+    from ordspec import compiler
+    from ordspec.dispatch.answers.dhan import differences, record
+
+    listed = [h if isinstance(h, dict) else {"x": h} for h in held]
+    found = differences(listed, request.body)
+    assert found is None or all(isinstance(f, str) for f in found)
+    for r in listed:
+        assert isinstance(record(r, "BRACKET" if "targetPrice" in request.body else "GTT", compiler.get("dhan").table), dict)

@@ -200,7 +200,7 @@ def test_snapshot_repository_reports_what_it_was_built_to(tmp_path):
     diagnostics = lint_json("orders", cwd=repo)
     assert [(d["file"], d["line"], d["column"], d["severity"], d["name"]) for d in diagnostics] == EXPECTED
     bad = next(d for d in diagnostics if d["file"] == "orders/b.ord" and d["name"] == "bad-value")
-    assert bad["message"] == '`50%,"x":y` is not a product: expected CNC, MIS, NRML'
+    assert bad["message"] == '`50%,"x":y` is not a product: expected CNC, MIS, NRML, MTF'
 
 
 def test_text_caret_sits_under_the_span_after_multibyte_characters(tmp_path):

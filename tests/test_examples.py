@@ -23,7 +23,7 @@ def test_lints_clean(path):
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_compiles(path):
-    requests, diagnostics = compile_text(path.read_text(), broker=None, as_of=today(), name=path.name, gateway="example-gateway")
+    requests, diagnostics = compile_text(path.read_text(), broker=None, as_of=today(), name=path.name, gateway="example-gateway", client_id="1000000132")
     assert requests, [str(d) for d in diagnostics]
     json.dumps([r.as_dict() for r in requests], default=str)
 

@@ -179,7 +179,7 @@ def test_the_rules_apply_by_what_its_table_and_back_end_declare(acme):
     assert found[1].message == "Acme Securities needs `product` for create GTT"
     assert get("price-precision").brokers(compiler.brokers()) == ["groww", "acme"]
     assert get("silent-conversion").brokers(compiler.brokers()) == ["indstocks", "acme"]
-    assert get("reference-id").brokers(compiler.brokers()) == ["groww"]  # acme's table has no reference_id
+    assert get("reference-id").brokers(compiler.brokers()) == ["groww", "dhan"]  # acme's table has no reference_id
     assert [d.name for d in _lint("OCO SELL 75 NIFTY25OCT24000CE target 120.5 sl 95 product MIS")] == ["unsupported"]
 
 
@@ -202,7 +202,7 @@ def test_the_generated_docs_show_it(acme):
     from ordspec import docs
 
     assert "| Acme Securities |" in docs.capability_table().splitlines()[0]
-    assert "| `CREATE GTT` | CASH (CNC, MIS); FNO (NRML, MIS) | CASH (CNC, MIS); FNO (NRML, MIS) | — | — | CASH (CNC) |" in docs.capability_table()
+    assert "| `CREATE GTT` | CASH (CNC, MIS); FNO (NRML, MIS) | CASH (CNC, MIS); FNO (NRML, MIS) | — | — | CASH (CNC, MTF) | CASH (CNC) |" in docs.capability_table()
     assert "| error | groww, acme | A price with more decimal places than the broker takes |" in docs.rules_table()
 
 

@@ -62,6 +62,10 @@ YAML_BLOCK_GTT = (
 )
 NIFTY_GTT = "GTT BUY 75 NIFTY25OCT24000CE trigger 100 up market product NRML"
 YAML_MODIFY_OCO = "orders:\n  - {kind: OCO, action: MODIFY, id: oco_a12bc3, segment: FNO, "
+# Dhan: a forever SINGLE and a super order it takes (securityId from `security`).
+DHAN_GTT = "GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC security 11536"
+DHAN_SUPER = "BRACKET BUY 75 NIFTY25OCT24000CE limit 37 sl 34 target 41 product NRML security 51011"
+DHAN_MODIFY = "MODIFY GTT 5132208051112 qty 10 trigger 3980 limit 3985"
 
 
 # -- instrument master rows (Groww's CSV columns, refdata/instruments.py GROWW_COLUMNS)
@@ -358,6 +362,11 @@ CASES: dict[str, list[Case]] = {
     # ---------------------------------------------------------------- order shape
     "missing-field": [
         Case("gtt-trigger", GTT, "GTT BUY 10 TCS limit 3990 product CNC", (1, 1)),
+        Case("dhan-security-id", DHAN_GTT, DHAN_GTT.replace(" security 11536", ""), (1, 12), broker="dhan"),
+        Case("dhan-super-stop-loss", DHAN_SUPER, DHAN_SUPER.replace(" sl 34", ""), (1, 1), broker="dhan"),
+        Case("dhan-modify-the-whole-leg", DHAN_MODIFY, DHAN_MODIFY.replace(" qty 10", ""), (1, 8), broker="dhan"),
+        Case("dhan-modify-an-oco-leg-limit", "MODIFY OCO 5132208051113 qty 10 sl 1405 limit 1395", "MODIFY OCO 5132208051113 qty 10 sl 1405", (1, 33), broker="dhan"),
+        Case("dhan-modify-entry-leg", "MODIFY BRACKET 5132208051114 qty 5 limit 1505 target 1605 sl 1405", "MODIFY BRACKET 5132208051114 qty 5 limit 1505 target 1605", (1, 8), broker="dhan"),
         Case("gtt-direction", GTT, GTT.replace(" down", ""), (1, 24)),
         Case("oco-target", OCO, "OCO SELL 75 NIFTY25OCT24000CE sl 95", (1, 1)),
         Case("oco-sl", OCO, "OCO SELL 75 NIFTY25OCT24000CE target 120.5", (1, 1)),
@@ -498,6 +507,9 @@ CASES: dict[str, list[Case]] = {
     ],
     "leg-order": [
         Case("sell-target-vs-sl", OCO, OCO.replace("target 120.5 sl 95", "target 95 sl 120.5"), (1, 38)),
+        Case("dhan-super-stop-loss-at-the-price", DHAN_SUPER, DHAN_SUPER.replace("sl 34", "sl 37"), (1, 46), broker="dhan"),
+        Case("dhan-super-sell-target", DHAN_SUPER.replace("BUY", "SELL").replace("sl 34 target 41", "sl 41 target 34"),
+             DHAN_SUPER.replace("BUY", "SELL").replace("sl 34 target 41", "sl 41 target 38"), (1, 57), broker="dhan"),
         Case(
             "sell-target-equals-sl",
             OCO.replace("sl 95", "sl 99.95"),
@@ -760,7 +772,21 @@ CASES: dict[str, list[Case]] = {
     # ---------------------------------------------------------------- broker tables
     "unsupported": [
         Case("neutral-pause-gtt", "CANCEL GTT gtt_91a7f4", "PAUSE GTT gtt_91a7f4", (1, 7)),
-        Case("neutral-list-bracket", "LIST GTT", "LIST BRACKET", (1, 6)),
+        Case("neutral-get-bracket", "GET GTT gtt_91a7f4", "GET BRACKET gtt_91a7f4", (1, 5)),
+        Case("dhan-forever-product", DHAN_GTT, DHAN_GTT.replace("CNC", "MIS"), (1, 53), broker="dhan"),
+        Case("dhan-forever-fno", DHAN_SUPER, "GTT BUY 75 NIFTY25OCT24000CE trigger 37 up limit 37 product NRML security 51011", (1, 12), broker="dhan"),
+        Case("dhan-market-super-entry", DHAN_SUPER, DHAN_SUPER.replace("limit 37", "market"), (1, 34), broker="dhan"),
+        Case("dhan-super-leg-limit", DHAN_SUPER, DHAN_SUPER.replace("target 41", "target 41 limit 42"), (1, 65), broker="dhan"),
+        Case(
+            "dhan-oco-one-order-type",
+            "OCO SELL 10 TCS target 4200 limit 4210 sl 3900 limit 3890 product CNC security 11536",
+            "OCO SELL 10 TCS target 4200 limit 4210 sl 3900 product CNC security 11536",
+            (1, 40),
+            broker="dhan",
+        ),
+        Case("dhan-list-filter", "LIST GTT", "LIST GTT status ACTIVE", (1, 17), broker="dhan"),
+        Case("dhan-get", "LIST GTT", "GET GTT 5132208051112", (1, 5), broker="dhan"),
+        Case("disclosed-elsewhere", GTT, GTT + " disclosed 4", (1, 67), broker="groww"),
         Case(
             "groww-kind",
             "GTT BUY 75 NIFTY25OCT24000CE trigger 37 down limit 37 product NRML",
@@ -830,6 +856,8 @@ CASES: dict[str, list[Case]] = {
         ),
     ],
     "not-modifiable": [
+        Case("dhan-direction", DHAN_MODIFY, DHAN_MODIFY.replace("3980", "3980 down"), (1, 46), broker="dhan"),
+        Case("dhan-super-leg-limit", "MODIFY BRACKET 5132208051114 target 1610", "MODIFY BRACKET 5132208051114 target 1610 limit 1611", (1, 48), broker="dhan"),
         Case(
             "oco-target-limit",
             "MODIFY OCO oco_a12bc3 segment FNO target 122",
@@ -913,6 +941,8 @@ CASES: dict[str, list[Case]] = {
     ],
     "reference-id": [
         Case("character", GTT + " ref my-ref-1", GTT + " ref my_ref_1", (1, 61), broker="groww"),
+        Case("dhan-character", DHAN_GTT + " ref my_ref-1", DHAN_GTT + " ref my.ref-1", (1, 76), broker="dhan"),
+        Case("dhan-too-long", DHAN_GTT + " ref " + "a" * 25, DHAN_GTT + " ref " + "a" * 26, (1, 76), broker="dhan"),
         Case("too-short", GTT + " ref abc12345", GTT + " ref abc1234", (1, 61), broker="groww"),
         Case("too-long", GTT + " ref abcdefghij0123456789", GTT + " ref abcdefghij0123456789x", (1, 61), broker="groww"),
         Case("hyphens", GTT + " ref ab-c-12345", GTT + " ref a-b-c-12345", (1, 61), broker="groww"),
@@ -1041,6 +1071,11 @@ CASES: dict[str, list[Case]] = {
             'orders:\n  - {kind: GTT, action: GET, id: "gtt 91a7f4", segment: CASH}\n',
             (2, 34),
         ),
+    ],
+    "disclosed-quantity": [
+        Case("thirty-percent", DHAN_GTT + " disclosed 4", DHAN_GTT + " disclosed 3", (1, 82), broker="dhan"),
+        Case("more-than-the-quantity", DHAN_GTT + " disclosed 10", DHAN_GTT + " disclosed 11", (1, 82), broker="dhan"),
+        Case("modify", DHAN_MODIFY + " disclosed 4", DHAN_MODIFY + " disclosed 3", (1, 67), broker="dhan"),
     ],
     "sip-state": [
         Case("modify-needs-state", "MODIFY SIP 100 installments 6", "MODIFY SIP 100 installments 6", (1, 12), broker="codifi", state=ORDER_BOOK, fail_state=None),

@@ -232,7 +232,7 @@ async def test_hover_in_yaml(client: LanguageClient):
     await published(client, uri, lambda d: len(d) == 1)
     assert (await hover(client, uri, 4, 10)).startswith("**OS201 lot-size**")
     assert "- lot: 75" in await hover(client, uri, 5, 14)
-    assert (await hover(client, uri, 8, 6)).startswith("**product**: `product CNC|MIS|NRML`")
+    assert (await hover(client, uri, 8, 6)).startswith("**product**: `product CNC|MIS|NRML|MTF`")
 
 
 # -- completion
@@ -258,7 +258,7 @@ async def test_completion_offers_what_the_grammar_takes_here(client: LanguageCli
     oco = await complete(client, uri, 3, len(lines[3]))
     assert {"target", "sl", "product", "position", "segment", "ref"} <= set(oco)
     assert not {"trigger", "market", "up", "plus", "daily", "token", "qty", "side", "status"} & set(oco)  # not an OCO's
-    assert await complete(client, uri, 4, len(lines[4])) == ["CNC", "MIS", "NRML"]
+    assert await complete(client, uri, 4, len(lines[4])) == ["CNC", "MIS", "NRML", "MTF"]
     modify = await complete(client, uri, 5, len(lines[5]))
     assert {"qty", "side", "trigger", "limit", "up", "down", "target", "sl", "product"} <= set(modify) and "ref" not in modify
     assert await complete(client, uri, 6, 6) == ["SIP"]  # PAUSE takes only a SIP

@@ -212,7 +212,7 @@ def test_kite_two_leg_fires_once_groww_waits_for_the_fill(tmp_path):
 def test_dhan_super_order_legs_come_alive_with_the_entry(tmp_path):
     path = ticks(("2025-10-01T09:15:00", "NIFTY25OCT24000CE", "39"), ("2025-10-01T09:30:00", "NIFTY25OCT24000CE", "41.50"),
                  ("2025-10-01T10:00:00", "NIFTY25OCT24000CE", "36.50"), ("2025-10-01T11:00:00", "NIFTY25OCT24000CE", "33.90"))
-    got = timeline(tmp_path, "dhan-super", "BRACKET BUY 75 NIFTY25OCT24000CE limit 37 sl 34 target 41 ref dhan-sup-01\n", path, "--broker", "dhan")
+    got = timeline(tmp_path, "dhan-super", "BRACKET BUY 75 NIFTY25OCT24000CE limit 37 sl 34 target 41 product NRML security 51011 ref dhan-sup-01\n", path, "--broker", "dhan")
     assert steps(got) == [
         ("placed", "entry", "37"), ("filled", "entry", "37"), ("activated", "target", None), ("activated", "sl", None),
         ("triggered", "sl", "33.90"), ("placed", "sl", "33.90"), ("filled", "sl", "33.90"), ("cancelled", "target", None),
@@ -316,7 +316,7 @@ def test_the_simulate_docs_are_current():
 
 
 def test_semantics_cover_what_each_back_end_creates():
-    """A broker with a back end simulates exactly the kinds it can create; Kite and Dhan wait for theirs."""
+    """A broker with a back end simulates exactly the kinds it can create; Kite waits for its own."""
     from ordspec import compiler
     from ordspec.simulate import semantics
 

@@ -37,6 +37,8 @@ IMPLIED = {
     ("smallcase", "ref"),
     ("codifi", "side"),  # a Codifi SIP always buys (`unsupported` refuses SELL)
     ("smallcase", "side"),
+    ("dhan", "symbol"),  # Dhan names the instrument by securityId
+    ("dhan", "direction"),  # a forever order has no direction field (`last-price` checks the word against --quotes)
 }
 
 
@@ -58,7 +60,7 @@ def check(files: dict, options: dict, rule: str):
         if source is not None:
             lint.check(source)
     linted = lint.finish()
-    build = Run(**options, derive_keys=True)
+    build = Run(**options, derive_keys=True, client_id="1000000132")  # (Dhan's account: every request names it)
     sources = []
     for name, body in files.items():
         source = build.read(name, name, body if isinstance(body, bytes) else body.encode())
@@ -242,6 +244,7 @@ def test_a_suppressed_docs_example_compiles_as_written_or_lint_refuses_it(rule, 
 
 SENSEX = "GTT BUY 20 SENSEX25OCT80000CE trigger 100 up market product NRML exchange NSE"
 COMPILES = [
+    ("disclosed-quantity", "dhan", "GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC security 11536 disclosed 3", {}),
     ("date-order", "codifi", "SIP BUY 1 TCS-EQ daily start 2025-05-01 installments 1 name AD product CNC token 11536 registered 2025-05-19", {}),
     ("documents-disagree", "groww", "OCO SELL 10 TCS target 4200 sl 3900 product MIS", {}),
     ("exchange-mismatch", "groww", SENSEX, {}),

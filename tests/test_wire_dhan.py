@@ -1,12 +1,14 @@
-"""Dhan on the wire: what the official client (dhanhq) sends, for every forever and super order form.
+"""Dhan on the wire: what the official client (dhanhq) sends, and what ordspec sends, for every
+forever and super order form.
 
-Today these tests pin the client's side: each form's request is its golden
-(tests/golden/dhan-sdk), the client's own behaviours that the back end must match or guard
-against are stated, and generated orders go through the client intact. The back end then adds
-the other side: `ordspec_capture(form.statement, "dhan", CREDENTIALS.env("dhan"))` must give
-`same_request` with the golden for every form of dhan.FORMS that has a statement (and the forms
-it adds for MODIFY BRACKET), and with the client's capture for every order of
-strategies.dhan_forever / dhan_forever_oco / dhan_super (see docs/brokers/kite-dhan-wire.md).
+The client's side: each form's request is its golden (tests/golden/dhan-sdk), the client's own
+behaviours that the back end must match or guard against are stated, and generated orders go
+through the client intact. ordspec's side (the differential tests at the end): for every form,
+`ordspec dispatch` sends the same request as the golden (method, path, content type, auth headers,
+body parsed with numbers by value, and the client's key order); a statement of two legs sends
+the two goldens, target first; and generated orders and leg changes, compiled and sent by
+ordspec's own transport (and some whole batches through `ordspec dispatch`), are the same
+requests as the client sends for them (see docs/brokers/kite-dhan-wire.md).
 """
 
 from __future__ import annotations
@@ -17,18 +19,20 @@ from decimal import Decimal
 
 import pytest
 from dhanhq import DhanHTTP
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
+from ordspec import compiler
 from ordspec.compiler.jsonout import dumps
-from tests.conftest import examples
+from tests.conftest import DOC_DAY, compile_text, examples
 from tests.wire import dhan, strategies
 from tests.wire.answers import DHAN
-from tests.wire.capture import CaptureServer, Route
+from tests.wire.capture import Captured, CaptureServer, Route
 from tests.wire.compare import parse_body, same_request
 from tests.wire.goldens import folder, headers, load, record, sdk_capture, to_captured
 from tests.wire.guard import no_network  # noqa: F401 (a fixture)
-from tests.wire.orders import Bracket, ForeverLeg, Gtt
-from tests.wire.ordspec_side import lint_statement
+from tests.wire.orders import CREDENTIALS, Bracket, ForeverLeg, Gtt, SuperLeg, text
+from tests.wire.ordspec_side import lint_statement, ordspec_capture
 
 pytestmark = pytest.mark.usefixtures("no_network")
 
@@ -270,11 +274,122 @@ def test_a_generated_order_is_a_statement_ordspec_accepts(order):
     assert lint_statement(order.statement(), quotes) == [], order.statement()
 
 
-@pytest.mark.parametrize("name", [name for name in FORMS if dhan.FORMS[name].statement])
+@pytest.mark.parametrize("name", FORMS)
 def test_every_forms_statement_is_one_ordspec_accepts(name):
     statement = dhan.FORMS[name].statement
-    found = lint_statement(statement)
-    if statement == "LIST BRACKET":  # no broker offers it until the Dhan back end does
-        assert found == [("unsupported", "no broker offers LIST BRACKET")]
+    assert lint_statement(statement) == [], statement
+
+
+# -- ordspec against the client: the differential tests -----------------------------------------
+
+ENV = CREDENTIALS.env("dhan")
+AS_OF = ["--as-of", DOC_DAY.isoformat()]
+DIFFERENTIAL = settings(PROPERTY, max_examples=examples(100))
+THROUGH_DISPATCH = settings(PROPERTY, max_examples=examples(8))  # a subprocess each: several orders in each
+
+
+def keys(r: Captured) -> list[str]:
+    """The body's keys in the order they were sent (dhanhq: the order its call builds them, dhanClientId last)."""
+    return list(json.loads(r.body)) if r.body else []
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_ordspec_dispatch_sends_the_clients_request_for_every_form(name):
+    golden = load("dhan", name)
+    [sent] = ordspec_capture(dhan.FORMS[name].statement, "dhan", ENV, args=AS_OF)
+    assert same_request(to_captured(golden), sent)
+    assert keys(sent) == list(golden["body"] or {})
+
+
+@pytest.mark.parametrize(
+    "statement, forms",
+    [
+        (f"MODIFY OCO {dhan.ID} qty 10 sl 1405 limit 1395 target 1605 limit 1615", ["modify-forever-oco-target", "modify-forever-oco-stop-loss"]),
+        (f"MODIFY BRACKET {dhan.ID} sl 1395 target 1610", ["modify-super-target", "modify-super-stop-loss"]),
+    ],
+)
+def test_a_statement_of_two_legs_sends_one_request_per_leg_target_first(statement, forms):
+    sent = ordspec_capture(statement, "dhan", ENV, args=AS_OF)
+    assert len(sent) == len(forms)
+    for form, request in zip(forms, sent):
+        assert same_request(to_captured(load("dhan", form)), request), form
+
+
+def ordspec_sent(statements: str, server: CaptureServer, name: str = "t.ord"):
+    """(what ordspec's transport, as dispatch uses it, sends for `statements`; the requests compiled)."""
+    from ordspec.dispatch.credentials import Credentials
+    from ordspec.dispatch.transport import Transport
+
+    requests, diagnostics = compile_text(statements, broker="dhan", client_id=CREDENTIALS.client_id, name=name)
+    assert requests, [str(d) for d in diagnostics]
+    headers = Credentials(compiler.get("dhan"), ENV, public={"client_id": CREDENTIALS.client_id}).headers()
+    transport = Transport(server.url, headers, 0, 10)
+    server.take()
+    try:
+        for request in requests:
+            transport.send(request)
+    finally:
+        transport.close()
+    return server.take(), requests
+
+
+def _placed_by_the_client(order, key: str, server) -> Captured:
+    """The client's request for the order, tagged with ordspec's key for it (its ref, or the derived id)."""
+    tagged = order if order.ref is not None else replace(order, ref=key)
+    call = dhan.place_super if isinstance(order, Bracket) else dhan.place_forever
+    return sdk_capture("dhan", lambda d: call(d, tagged), server)
+
+
+@DIFFERENTIAL
+@given(strategies.dhan_forever() | strategies.dhan_forever_oco() | strategies.dhan_super())
+def test_a_generated_order_is_sent_as_the_client_sends_it(server, order):
+    [sent], [request] = ordspec_sent(order.statement(), server)
+    theirs = _placed_by_the_client(order, request.statement.key, server)
+    assert same_request(theirs, sent), order.statement()
+    assert keys(sent) == keys(theirs)
+    assert json.loads(sent.body)["correlationId"] == (order.ref or request.statement.key)
+
+
+def leg_statement(leg) -> tuple[str, str]:
+    """(the statement changing the leg, its file name): YAML where only YAML can say it (an OCO leg at market)."""
+    if isinstance(leg, SuperLeg):
+        if leg.leg == "ENTRY_LEG":
+            return f"MODIFY BRACKET {leg.order_id} qty {leg.qty} limit {text(leg.price)} target {text(leg.target)} sl {text(leg.stop_loss)}", "t.ord"
+        if leg.leg == "TARGET_LEG":
+            return f"MODIFY BRACKET {leg.order_id} target {text(leg.target)}", "t.ord"
+        return f"MODIFY BRACKET {leg.order_id} sl {text(leg.stop_loss)}", "t.ord"
+    if leg.flag == "SINGLE":
+        order = f"limit {text(leg.limit)}" if leg.limit is not None else "market"
+        return f"MODIFY GTT {leg.order_id} qty {leg.qty} trigger {text(leg.trigger)} {order}", "t.ord"
+    word = "target" if leg.leg == "TARGET_LEG" else "sl"
+    if leg.limit is not None:
+        return f"MODIFY OCO {leg.order_id} qty {leg.qty} {word} {text(leg.trigger)} limit {text(leg.limit)}", "t.ord"
+    market = "MARKET" if word == "target" else "SL_M"
+    return f'orders:\n  - {{kind: OCO, action: MODIFY, id: "{leg.order_id}", qty: {leg.qty}, {word}: {{trigger: {text(leg.trigger)}, order_type: {market}}}}}\n', "t.yaml"
+
+
+@DIFFERENTIAL
+@given(strategies.dhan_forever_leg() | strategies.dhan_super_leg())
+def test_a_generated_leg_change_is_sent_as_the_client_sends_it(server, leg):
+    statement, name = leg_statement(leg)
+    [sent], _ = ordspec_sent(statement, server, name)
+    if isinstance(leg, ForeverLeg):
+        theirs = sdk_capture("dhan", lambda d: dhan.modify_forever(d, leg), server)
     else:
-        assert found == [], statement
+        flat = replace(leg, trailing_jump=Decimal(0))  # the language has no trailing stop: ordspec sends 0
+        theirs = sdk_capture("dhan", lambda d: dhan.modify_super(d, flat), server)
+    assert same_request(theirs, sent), statement
+    assert keys(sent) == keys(theirs)
+
+
+@THROUGH_DISPATCH
+@given(st.lists(strategies.dhan_forever() | strategies.dhan_forever_oco() | strategies.dhan_super(), min_size=1, max_size=6))
+def test_a_generated_batch_goes_through_ordspec_dispatch_as_the_client_sends_it(server, batch):
+    refs = [o.ref for o in batch if o.ref is not None]
+    assume(len(refs) == len(set(refs)))
+    statements = "\n".join(o.statement() for o in batch)
+    _, requests = ordspec_sent(statements, server)  # (in-process: the keys ordspec derives)
+    sent = ordspec_capture(statements, "dhan", ENV, args=AS_OF)
+    assert len(sent) == len(batch)
+    for order, request, mine in zip(batch, requests, sent):
+        assert same_request(_placed_by_the_client(order, request.statement.key, server), mine), order.statement()

@@ -13,6 +13,7 @@ options win over it; per-path overrides win over its top level.
     exclude = ["archive/**"]
     defaults = { product = "CNC" }         # like `default` lines at the top of every file
     rate = { groww = 2 }                   # dispatch: requests per second, per broker
+    client_id = "1000000132"               # the account, for a broker whose table asks for it (Dhan)
 
     [[tool.ordspec.overrides]]
     paths = ["legacy/*.ord"]
@@ -28,7 +29,7 @@ from __future__ import annotations
 import os
 from datetime import date
 
-KEYS = ("broker", "instruments", "quotes", "state", "gateway", "rate", "select", "ignore", "exclude", "defaults", "overrides")
+KEYS = ("broker", "instruments", "quotes", "state", "gateway", "client_id", "rate", "select", "ignore", "exclude", "defaults", "overrides")
 OVERRIDE_KEYS = ("paths", "broker", "select", "ignore", "defaults")
 MAX_RATE = 100
 
@@ -56,6 +57,26 @@ def rule_problem(text: str, prefixes: bool = True) -> str | None:
     if prefixes and upper.startswith("OS") and any(r.code.startswith(upper) for r in found):
         return None
     return f"no rule is called `{text}`{did_you_mean(text, [r.name for r in found] + [r.code for r in found])}"
+
+
+def client_id(text: str) -> str:
+    """A broker account's client id (Dhan's dhanClientId), which may go into a header: ASCII letters and digits."""
+    if not (0 < len(text) <= 32 and text.isascii() and text.isalnum()):
+        shown = repr(text) if len(text) <= 40 and text.isprintable() else "the value"
+        raise ValueError(f"{shown} is not a client id: 1-32 ASCII letters and digits, such as 1000000132")
+    return text
+
+
+def client_id_of(given: str | None, broker: str) -> str | None:
+    """The client id for `broker`: --client-id (or the configuration's client_id), else
+    ORDSPEC_<BROKER>_CLIENT_ID; checked."""
+    value = given or os.environ.get(f"ORDSPEC_{broker.upper()}_CLIENT_ID") or None
+    if value is not None:
+        try:
+            client_id(value)
+        except ValueError as e:
+            raise ValueError(f"client id: {e}") from None
+    return value
 
 
 def rule_list(text: str) -> tuple[str, ...]:
@@ -153,6 +174,7 @@ class Config:
         self.quotes = self._path(read.text(data, "quotes", path=True)) if data.get("quotes") is not None else None
         self.state = self._path(read.text(data, "state", path=True)) if data.get("state") is not None else None
         self.gateway = read.text(data, "gateway")
+        self.client_id = read.client_id(data, "client_id")
         self.rates = read.rates(data.get("rate"))
         self.select = read.rules(data, "select") if "select" in data else None
         self.ignore = read.rules(data, "ignore")
@@ -264,6 +286,15 @@ class _Reader:
         if name is not None and name not in names():
             raise self.fail(where, key, f"unknown broker `{name}`{did_you_mean(name, names())}: choose from {', '.join(names())}")
         return name
+
+    def client_id(self, data: dict, key: str) -> str | None:
+        text = self.text(data, key)
+        if text is not None:
+            try:
+                client_id(text)
+            except ValueError as e:
+                raise self.fail("", key, str(e)) from None
+        return text
 
     def rates(self, value) -> dict:
         """`rate`: requests per second for every broker (a number) or per broker (a table)."""

@@ -6,7 +6,7 @@ both. Back ends map these words to each broker's own (compiler/<broker>.json).
 
 from __future__ import annotations
 
-PRODUCTS = ("CNC", "MIS", "NRML")
+PRODUCTS = ("CNC", "MIS", "NRML", "MTF")  # MTF: margin trade funding (Dhan)
 SEGMENTS = ("CASH", "FNO", "COMMODITY", "CURRENCY")
 EXCHANGES = ("NSE", "BSE", "MCX")
 VALIDITIES = ("DAY", "IOC")
@@ -30,7 +30,7 @@ STATEMENTS = (
     "MODIFY GTT", "MODIFY OCO", "MODIFY BRACKET", "MODIFY SIP",
     "CANCEL GTT", "CANCEL OCO", "CANCEL BRACKET", "CANCEL SIP",
     "GET GTT", "GET OCO",
-    "LIST GTT", "LIST OCO", "LIST SIP",
+    "LIST GTT", "LIST OCO", "LIST BRACKET", "LIST SIP",
     "PAUSE SIP", "RESUME SIP",
 )
 
@@ -61,7 +61,11 @@ OPTIONS: dict[str, tuple[str, tuple, tuple]] = {
     "to": ("datetime", (), ("LIST *",)),
     "side": ("enum", SIDES, ("MODIFY GTT", "MODIFY BRACKET")),
     "qty": ("quantity", (), ("MODIFY *",)),
+    "disclosed": ("count", (), ("CREATE GTT", "CREATE OCO", "MODIFY GTT", "MODIFY OCO")),  # Dhan's disclosedQuantity
 }
+
+# Options that only the brokers whose table lists them (`options` in compiler/<broker>.json) take.
+BROKER_OPTIONS = ("disclosed",)
 
 # The order of options in canonical text (the formatter, derived reference ids).
 OPTION_ORDER = tuple(OPTIONS)

@@ -163,19 +163,19 @@ def list_super(d: dhanhq):
 
 @dataclass(frozen=True)
 class Form:
-    """A statement form: the client call for its example values, and the statement saying the same
-    (None where the language has no form for it yet: the back end's to add)."""
+    """A statement form: the client call for its example values, and the statement saying the same."""
 
     name: str
     call: Callable[[dhanhq], object]
     order: object | None
-    statement: str | None
+    statement: str
     source: str
 
 
 D = Decimal
 ID = DHAN_ORDER_ID
-SINGLE = Gtt("BUY", 5, "HDFCBANK", D("1427"), "down", D("1428"), product="CNC", security="1333")
+# Every create carries a correlationId (the order's key): the forms give a ref, which ordspec sends as it.
+SINGLE = Gtt("BUY", 5, "HDFCBANK", D("1427"), "down", D("1428"), product="CNC", security="1333", ref="hdfc-single-01")
 # The client's example has the target at trigger 1610, limit 1600: ordspec's leg-order wants a SELL
 # target's limit at or above its trigger, so here the two are swapped.
 OCO = Oco(
@@ -188,15 +188,17 @@ OCO = Oco(
     sl_limit=D("1400"),
     product="CNC",
     security="1333",
+    ref="hdfc-oco-01",
 )
 SUPER = Bracket(
     "BUY", 5, "TCS", price=D("1500"), target=D("1600"), stop_loss=D("1400"), product="CNC", security="11536", ref="123abc678"
 )
 MOVE_SINGLE = ForeverLeg(ID, "SINGLE", "TARGET_LEG", 5, D("1426"), D("1427"))
+MOVE_OCO_TARGET = ForeverLeg(ID, "OCO", "TARGET_LEG", 10, D("1605"), D("1615"))
 MOVE_OCO_SL = ForeverLeg(ID, "OCO", "STOP_LOSS_LEG", 10, D("1405"), D("1395"))
 SUPER_ENTRY = SuperLeg(ID, "ENTRY_LEG", qty=5, price=D("1505"), target=D("1605"), stop_loss=D("1405"))
 SUPER_TARGET = SuperLeg(ID, "TARGET_LEG", target=D("1610"))
-SUPER_SL = SuperLeg(ID, "STOP_LOSS_LEG", stop_loss=D("1395"), trailing_jump=D("5"))
+SUPER_SL = SuperLeg(ID, "STOP_LOSS_LEG", stop_loss=D("1395"))  # trailingJump 0: the language has no trailing stop
 
 FORMS = {
     f.name: f
@@ -206,14 +208,14 @@ FORMS = {
             lambda d: place_forever(d, SINGLE),
             SINGLE,
             SINGLE.statement(),
-            "Dhan forever docs' request (first leg)",
+            "Dhan forever docs' request (first leg), with a correlationId",
         ),
         Form(
             "forever-oco",
             lambda d: place_forever(d, OCO),
             OCO,
             OCO.statement(),
-            "DhanHQ-py examples/forever_order.py (OCO), the target's trigger and limit swapped",
+            "DhanHQ-py examples/forever_order.py (OCO), the target's trigger and limit swapped, with a correlationId",
         ),
         Form(
             "super-order",
@@ -226,21 +228,44 @@ FORMS = {
             "modify-forever-single",
             lambda d: modify_forever(d, MOVE_SINGLE),
             MOVE_SINGLE,
-            f"MODIFY GTT {ID} qty 5 trigger 1426 down limit 1427 side BUY",
-            "the SINGLE above, moved by 1",
+            f"MODIFY GTT {ID} qty 5 trigger 1426 limit 1427",
+            "the SINGLE above, moved by 1 (Dhan replaces the leg whole: validity DAY and disclosed 0 as on create)",
+        ),
+        Form(
+            "modify-forever-oco-target",
+            lambda d: modify_forever(d, MOVE_OCO_TARGET),
+            MOVE_OCO_TARGET,
+            f"MODIFY OCO {ID} qty 10 target 1605 limit 1615",
+            "the OCO above, its target leg moved",
         ),
         Form(
             "modify-forever-oco-stop-loss",
             lambda d: modify_forever(d, MOVE_OCO_SL),
             MOVE_OCO_SL,
-            None,
+            f"MODIFY OCO {ID} qty 10 sl 1405 limit 1395",
             "the OCO above, its stop-loss leg moved",
         ),
         Form(
-            "modify-super-entry", lambda d: modify_super(d, SUPER_ENTRY), SUPER_ENTRY, None, "the super order above, moved by 5"
+            "modify-super-entry",
+            lambda d: modify_super(d, SUPER_ENTRY),
+            SUPER_ENTRY,
+            f"MODIFY BRACKET {ID} qty 5 limit 1505 target 1605 sl 1405",
+            "the super order above, moved by 5 (an ENTRY_LEG modify carries the target and stop-loss)",
         ),
-        Form("modify-super-target", lambda d: modify_super(d, SUPER_TARGET), SUPER_TARGET, None, "the super order's target leg"),
-        Form("modify-super-stop-loss", lambda d: modify_super(d, SUPER_SL), SUPER_SL, None, "the super order's stop-loss leg"),
+        Form(
+            "modify-super-target",
+            lambda d: modify_super(d, SUPER_TARGET),
+            SUPER_TARGET,
+            f"MODIFY BRACKET {ID} target 1610",
+            "the super order's target leg",
+        ),
+        Form(
+            "modify-super-stop-loss",
+            lambda d: modify_super(d, SUPER_SL),
+            SUPER_SL,
+            f"MODIFY BRACKET {ID} sl 1395",
+            "the super order's stop-loss leg (trailingJump 0)",
+        ),
         Form(
             "cancel-forever",
             lambda d: cancel_forever(d, ID),

@@ -89,14 +89,14 @@ def lint(paths, broker=None, instruments=(), quotes=None, state=None, as_of=None
     return 1 if run.failed and not exit_zero else 0
 
 
-def compile(path, broker=None, instruments=(), quotes=None, state=None, gateway=None, as_of=None, output=None, stdin_filename=None, config=None) -> int:
+def compile(path, broker=None, instruments=(), quotes=None, state=None, gateway=None, as_of=None, output=None, stdin_filename=None, config=None, client_id=None) -> int:
     from ordspec.compiler.jsonout import dumps
     from ordspec.pipeline.compile import compile_sources
 
     if path != "-" and os.path.isdir(path):
         return _fail(f"{path} is a directory: compile takes one order file")
     try:
-        run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True, quotes=quotes, state=state, gateway=gateway, config=_config(config))
+        run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True, quotes=quotes, state=state, gateway=gateway, config=_config(config), client_id=client_id)
         run.load()
         requests = compile_sources(run, _read_all(run, [path], stdin_filename))
     except UsageError as e:
@@ -161,7 +161,7 @@ DEFAULT_TIMEOUT = 20.0
 
 
 def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, state=None, gateway=None, as_of=None,
-             base_url=None, journal=None, timeout=None, rate=None, format="text", stdin_filename=None, config=None) -> int:
+             base_url=None, journal=None, timeout=None, rate=None, format="text", stdin_filename=None, config=None, client_id=None) -> int:
     from ordspec import compiler
     from ordspec.dispatch import render
     from ordspec.dispatch import preflight
@@ -173,7 +173,7 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     if path != "-" and os.path.isdir(path):
         return _fail(f"{path} is a directory: dispatch takes one order file")
     try:
-        run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True, quotes=quotes, state=state, gateway=gateway, config=_config(config))
+        run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True, quotes=quotes, state=state, gateway=gateway, config=_config(config), client_id=client_id)
         run.load()
         sources = _read_all(run, [path], stdin_filename)
         requests = compile_sources(run, sources)
@@ -197,7 +197,9 @@ def dispatch(path, dry_run=False, broker=None, instruments=(), quotes=None, stat
     pace = _rate(target, rate or run.config.rates.get(target.name))
     if isinstance(pace, str):
         return _fail(pace)
-    credentials = Credentials(target)
+    # the account's client id is no secret (a body may carry it); compile has checked it for a broker that asks
+    public = {"client_id": run.client_id_for(target)} if target.setting("client_id") else {}
+    credentials = Credentials(target, public=public)
     unusable = credentials.problems()  # before anything is sent, and in a dry run too
     if unusable:
         return _fail("; ".join(unusable))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ordspec import compiler
-from ordspec.config import rule_list
+from ordspec.config import client_id, rule_list
 
 
 class Opt:
@@ -51,6 +51,7 @@ INSTRUMENTS = Opt(
 QUOTES = Opt("--quotes", "CSV of symbol,last_price: checks triggers against the last price", metavar="CSV")
 STATE = Opt("--state", "the broker's current orders (Codifi: the SIP order book JSON), for MODIFY, PAUSE and RESUME SIP", metavar="JSON")
 GATEWAY = Opt("--gateway", "the smallcase gateway name (the {gatewayName} of its API path)", metavar="NAME")
+CLIENT_ID = Opt("--client-id", "the account's client id, for a broker that names it in every request (Dhan; default: the configuration's client_id, else ORDSPEC_<BROKER>_CLIENT_ID)", metavar="ID", check=client_id)
 AS_OF = Opt("--as-of", "the day to check for (expiry, freeze quantities, tick bands); default: today in India", metavar="DATE", check=as_of)
 STDIN_NAME = Opt("--stdin-filename", "the name of what '-' reads; a .yaml or .yml name reads YAML", metavar="NAME")
 CONFIG = Opt("--config", "the configuration file (default: the nearest ordspec.toml or pyproject.toml with [tool.ordspec])", metavar="PATH")
@@ -84,7 +85,7 @@ LINT = (
     STDIN_NAME,
 )
 # what compile and dispatch both take: the orders' context
-TARGETED = (CONFIG, BROKER, INSTRUMENTS, QUOTES, STATE, GATEWAY, AS_OF)
+TARGETED = (CONFIG, BROKER, INSTRUMENTS, QUOTES, STATE, GATEWAY, CLIENT_ID, AS_OF)
 COMPILE = (
     *TARGETED,
     Opt("--output", "write the requests here instead of stdout", metavar="FILE", short="-o"),

@@ -74,10 +74,11 @@ class Broker:
 
     # helpers for back ends
 
-    def request(self, stmt, verb: str, body, schema: str | None, query: dict | None = None, **params) -> Request:
-        """The request of the table's operation for `verb`, its path filled with `params`."""
+    def request(self, stmt, verb: str, body, schema: str | None, query: dict | None = None, part: str | None = None, **params) -> Request:
+        """The request of the table's operation for `verb`, its path filled with `params`; `part` names it
+        among its statement's requests where there are several (one per leg), each journaled on its own."""
         op = self.table["operations"][verb]
-        return Request(self.name, op["name"], op["method"], path(op["path"], **params), query or {}, body, stmt, schema)
+        return Request(self.name, op["name"], op["method"], path(op["path"], **params), query or {}, body, stmt, schema, part)
 
     def word(self, table: str, field) -> str:
         """The broker's word for a field's value, from its `enums` table."""

@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 
 class Request:
-    __slots__ = ("broker", "operation", "method", "path", "query", "body", "file", "line", "statement", "schema")
+    __slots__ = ("broker", "operation", "method", "path", "query", "body", "file", "line", "statement", "schema", "part")
 
-    def __init__(self, broker, operation, method, path, query, body, stmt, schema):
+    def __init__(self, broker, operation, method, path, query, body, stmt, schema, part=None):
         self.broker = broker
         self.operation = operation
         self.method = method
@@ -20,6 +20,7 @@ class Request:
         self.line = stmt.line
         self.statement = stmt
         self.schema = schema  # the schemas/ file its body (or query) must satisfy
+        self.part = part  # which of its statement's requests this is, where it has several (a leg): its own journal key
 
     def as_dict(self) -> dict:
         return {

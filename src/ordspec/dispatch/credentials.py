@@ -14,9 +14,10 @@ REDACTED = "***"
 
 
 class Credentials:
-    def __init__(self, broker, environ=None):
+    def __init__(self, broker, environ=None, public=None):
         env = os.environ if environ is None else environ
         self.broker = broker
+        self.public = {k: v or "" for k, v in (public or {}).items()}  # header values that are no secret (a client id)
         own = f"ORDSPEC_{broker.name.upper()}_TOKEN"
         self.values: dict[str, str | None] = {"token": env.get(own) or env.get("ORDSPEC_TOKEN") or None}
         self.sources = {"token": f"{own} or ORDSPEC_TOKEN"}  # what to set, when it is missing
@@ -55,7 +56,7 @@ class Credentials:
                 values = {k: REDACTED if v else f"<unset: {self.sources[k]}>" for k, v in self.values.items()}
             else:
                 values = {k: v or "" for k, v in self.values.items()}
-            out[header] = template.format(**values)
+            out[header] = template.format(**self.public, **values)
         return out
 
     def redact(self, text):

@@ -71,6 +71,8 @@ def compile_sources(run: Run, sources: list) -> list | None:
         for option, why in (broker.setting("compile_needs") if statements else {}).items():
             if getattr(run, option) is None:
                 raise UsageError(f"{source.name}: {broker.title} needs --{option}: {why}")
+        if statements and broker.setting("client_id") and run.client_id_for(broker) is None:
+            raise UsageError(f"{source.name}: {broker.title} needs --client-id: {broker.setting('client_id')}")
     if run.failed:
         return None
     requests = []

@@ -50,6 +50,7 @@ class Run:
         state: str | None = None,
         gateway: str | None = None,
         config=None,
+        client_id: str | None = None,
     ):
         from ordspec.config import Config
         from ordspec.dates import today
@@ -66,6 +67,7 @@ class Run:
             state or self.config.state,
         )
         self.gateway = gateway or self.config.gateway
+        self.client_id = client_id or self.config.client_id  # the account, for a broker whose table asks for it
         self.as_of = as_of or today()
         self.derive_keys = derive_keys
         self.diagnostics: list[Diagnostic] = []
@@ -149,6 +151,16 @@ class Run:
     def broker_of(self, name: str):
         """The broker a checked file was checked for, or None."""
         return self._file_brokers.get(name)
+
+    def client_id_for(self, broker) -> str | None:
+        """The account's client id for `broker` (compiler.base.Broker): --client-id, the configuration's
+        client_id, else ORDSPEC_<BROKER>_CLIENT_ID; None when none is given."""
+        from ordspec.config import client_id_of
+
+        try:
+            return client_id_of(self.client_id, broker.name)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
 
     def _broker(self, parsed, configured: str | None):
         line = parsed.broker

@@ -48,6 +48,17 @@ def unsupported(stmt, ctx):
     the BSE algo_id. Codifi's SIP takes CNC or MIS, on every scrip; a
     smallcase BUY takes no iscid (the BUY creates it).
 
+    Dhan's forever orders (GTT, OCO) take productType CNC or MTF only, which
+    are cash products: its page also lists NSE_FNO, but no F&O product, so
+    ordspec offers them in CASH only (a super order, BRACKET, trades
+    derivatives). A Dhan OCO has one orderType for both legs (both with a
+    limit, or neither) and no net position. A super order's entry is LIMIT:
+    the documents allow MARKET, but the official client refuses a price of
+    0 and the documents give no price for a MARKET entry, so ordspec refuses
+    `market` rather than invent one; its target and stop-loss are single
+    prices (no leg `limit`) and it takes no validity. Dhan's lists take no
+    filter, there is no GET of one order, and `disclosed` is Dhan's alone.
+
     Example:
     GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC validity IOC   # --broker groww
     # error: Groww does not take validity IOC
@@ -56,8 +67,11 @@ def unsupported(stmt, ctx):
     Groww Smart Orders API, https://groww.in/trade-api/docs/curl/smart-orders
     ("The COMMODITY segment is not supported for Smart Orders. OCO orders for
     CASH segment are currently not supported."); Groww Python SDK, Smart Orders,
-    https://groww.in/trade-api/docs/python-sdk (CASH OCO is MIS only); each
-    broker's document for its kinds, segments and products
+    https://groww.in/trade-api/docs/python-sdk (CASH OCO is MIS only); DhanHQ
+    v2, Forever Order, https://dhanhq.co/docs/v2/forever/ (productType "CNC
+    MTF") and Super Order, https://dhanhq.co/docs/v2/super-order/;
+    DhanHQ-py, github.com/dhan-oss/DhanHQ-py (place_super_order: "Price must
+    be > 0"); each broker's document for its kinds, segments and products
     (compiler/<broker>.json).
     """
     verb, kind = stmt.verb, stmt.kind.value
@@ -87,6 +101,14 @@ def unsupported(stmt, ctx):
         field = stmt.options.get(name)
         if field is not None and allowed is not None and field.value not in allowed:
             ctx.report(field, f"{broker.title} does not take {name} {field.value}", f"{broker.title} takes {', '.join(allowed)}")
+    from ordspec import compiler
+    from ordspec.language import BROKER_OPTIONS
+
+    for name in BROKER_OPTIONS:
+        field = stmt.options.get(name)
+        if field is not None and name not in broker.setting("options"):
+            takers = [b.title for b in compiler.brokers() if name in b.setting("options")]
+            ctx.report(field, f"{broker.title} takes no `{name}`", f"{' and '.join(takers)} {'takes' if len(takers) == 1 else 'take'} it" if takers else None)
     note = notes.get(f"{kind} legs")
     if note and (stmt.target is not None or stmt.sl is not None):
         leg = stmt.target or stmt.sl
@@ -216,6 +238,11 @@ def not_modifiable(stmt, ctx):
     parent and its child are modified separately: a child order (GTT-) has no
     entry, and a trigger order cannot be turned trigger-market by a modify.
 
+    Dhan modifies one leg of a forever order at a time (quantity, trigger,
+    limit or market, validity), never its product, exchange or a direction
+    (it has none); a super order's entry (quantity, price), target price and
+    stop-loss price, never a leg's `limit` (its legs are single prices).
+
     Example:
     MODIFY OCO oco_a12bc3 segment FNO target 122 limit 123
     # error: Groww cannot modify the target limit price of an OCO
@@ -227,7 +254,9 @@ def not_modifiable(stmt, ctx):
     https://groww.in/trade-api/docs/python-sdk ("Modifiable Fields - GTT",
     "Modifiable Fields - OCO", "Modify vs Cancel-Create"); INDstocks Smart Order
     APIs, https://api-docs.indstocks.com/smart_orders/ (Modify Smart Order;
-    Modification and Cancellation).
+    Modification and Cancellation); DhanHQ v2, Forever Order
+    (https://dhanhq.co/docs/v2/forever/: Modify Forever Order) and Super Order
+    (https://dhanhq.co/docs/v2/super-order/: Modify Super Order).
     """
     if stmt.verb != "MODIFY" or not ctx.offered(stmt):
         return

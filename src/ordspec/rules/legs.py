@@ -42,7 +42,9 @@ def leg_order(stmt, ctx):
     mirrors them for a parent that sells. INDstocks' own LIMIT example breaks
     MinTgtLimitPrice (target limit 38 under its trigger 41): ordspec enforces
     the written validation, so that example fails here; with a target limit
-    above 41 (the spine example writes 42) it compiles.
+    above 41 (the spine example writes 42) it compiles. A Dhan super order
+    is checked the same way (BUY: target above the price, stop-loss below;
+    SELL the reverse, never equal), as the official client checks it.
 
     Example:
     OCO SELL 75 NIFTY25OCT24000CE target 95 sl 120.5 product MIS
@@ -55,7 +57,9 @@ def leg_order(stmt, ctx):
     https://groww.in/trade-api/docs/curl/smart-orders (OCO target/stop_loss; the
     leg directions derive from the position); INDstocks Smart Order APIs,
     https://api-docs.indstocks.com/smart_orders/ (MaxSlTriggerPrice,
-    MaxSlLimitPrice, MinTgtTriggerPrice, MinTgtLimitPrice).
+    MaxSlLimitPrice, MinTgtTriggerPrice, MinTgtLimitPrice); DhanHQ-py,
+    github.com/dhan-oss/DhanHQ-py (place_super_order: "For BUY, target price
+    must be greater than price").
     """
     side = _exit_side(stmt)
     if side is None:

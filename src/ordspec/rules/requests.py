@@ -10,8 +10,8 @@ from ordspec.source import regex
 _UNSAFE = r"[/\\?#%\s\x00-\x1f\x7f-\x9f]"
 
 
-def _ref_chars(text: str) -> bool:
-    return text.isascii() and all(c.isalnum() or c == "-" for c in text)
+def _ref_chars(text: str, extra: str = "-") -> bool:
+    return text.isascii() and all(c.isalnum() or c in extra for c in text)
 
 
 @rule("reference-id", on=("CREATE *",), needs=("reference_id",))
@@ -19,16 +19,26 @@ def reference_id(stmt, ctx):
     """
     What:
     Groww's reference_id is "a user-provided alphanumeric string (8-20
-    characters) ... with at most two hyphens (-) allowed". An order without
-    `ref` gets one derived from its content (os- and 16 letters and digits),
-    which always fits.
+    characters) ... with at most two hyphens (-) allowed". Dhan carries the
+    order's key as its correlationId: at most 25 letters, digits, `-` and
+    `_`. An order without `ref` gets one derived from its content (os- and
+    16 letters and digits), which always fits.
 
     Why:
     The reference id is Groww's idempotency key; a malformed one is rejected,
-    and dispatch relies on it to never place an order twice.
+    and dispatch relies on it to never place an order twice. At Dhan it is
+    how dispatch finds an order whose answer was lost: one cut short or
+    refused would be found by no one.
 
     This rule cannot be suppressed: the broker takes no other reference id,
     so no valid request can carry this one.
+
+    Decision:
+    Dhan's pages say only "The user/partner generated id for tracking back"
+    and give no length or characters; the DhanHQ client checks nothing.
+    ordspec policy: at most 25 ASCII letters, digits, `-` and `_` (what
+    Dhan's own examples, "123abc678", and the community clients' checks
+    of 25 to 30 characters from that set all allow).
 
     Example:
     GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref my_ref_1
@@ -37,7 +47,10 @@ def reference_id(stmt, ctx):
     Source:
     Groww's Smart Orders pages,
     https://groww.in/trade-api/docs/curl/smart-orders and
-    https://groww.in/trade-api/docs/python-sdk (reference_id).
+    https://groww.in/trade-api/docs/python-sdk (reference_id); DhanHQ v2,
+    Forever Order and Super Order, https://dhanhq.co/docs/v2/forever/ and
+    https://dhanhq.co/docs/v2/super-order/ (correlationId); ordspec policy
+    for Dhan's length and characters.
     """
     ref = stmt.options.get("ref")
     if ref is None or ctx.broker is None:
@@ -46,13 +59,14 @@ def reference_id(stmt, ctx):
     if not spec:
         return
     text = ref.value
-    low, high, hyphens = spec["min"], spec["max"], spec["max_hyphens"]
-    if not _ref_chars(text):
-        bad = sorted({c for c in text if not (c.isascii() and (c.isalnum() or c == "-"))})
-        ctx.report(ref, f"ref `{text}` has {' '.join(f'`{c}`' for c in bad)}: {ctx.broker.title} takes letters, digits and hyphens")
+    low, high, hyphens, extra = spec["min"], spec["max"], spec.get("max_hyphens"), spec.get("chars", "-")
+    takes = "letters, digits and hyphens" if extra == "-" else "letters, digits, " + " and ".join(f"`{c}`" for c in extra)
+    if not _ref_chars(text, extra):
+        bad = sorted({c for c in text if not (c.isascii() and (c.isalnum() or c in extra))})
+        ctx.report(ref, f"ref `{text}` has {' '.join(f'`{c}`' for c in bad)}: {ctx.broker.title} takes {takes}")
     elif not low <= len(text) <= high:
         ctx.report(ref, f"ref `{text}` is {len(text)} characters long: {ctx.broker.title} takes {low} to {high}")
-    elif text.count("-") > hyphens:
+    elif hyphens is not None and text.count("-") > hyphens:
         ctx.report(ref, f"ref `{text}` has {text.count('-')} hyphens: {ctx.broker.title} takes at most {hyphens}")
 
 
@@ -207,6 +221,51 @@ def notes_length(stmt, ctx):
     notes, most = stmt.options.get("notes"), ctx.broker.setting("notes_max")
     if notes is not None and len(notes.value) > most:
         ctx.report(notes, f"notes are {len(notes.value)} characters long; {ctx.broker.name} takes at most {most}")
+
+
+@rule("disclosed-quantity", on=("CREATE GTT", "CREATE OCO", "MODIFY GTT", "MODIFY OCO"), needs=("disclosed_min_share",))
+def disclosed_quantity(stmt, ctx):
+    """
+    What:
+    `disclosed N` is the quantity the exchange shows of the order (Dhan's
+    disclosedQuantity). Dhan's forever orders ask for more than 30% of the
+    quantity; it cannot be more than the quantity itself.
+
+    Why:
+    Dhan documents disclosedQuantity as "Number of shares visible (Keep more
+    than 30% of quantity)": a smaller one is refused when the order is
+    placed, or when its trigger fires, long after the file was checked.
+
+    Decision:
+    The documents' own example breaks the rule (disclosedQuantity 1 of 5,
+    20%). ordspec follows the written rule. Without `disclosed` ordspec sends
+    0, as the official client does: the rule is for a value that is given.
+
+    Example:
+    GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC security 11536 disclosed 3   # --broker dhan
+    # error: disclosed 3 is not more than 30% of the quantity 10
+
+    Source:
+    DhanHQ v2, Forever Order, https://dhanhq.co/docs/v2/forever/ (Create
+    Forever Order: disclosedQuantity); DhanHQ-py, github.com/dhan-oss/DhanHQ-py
+    (place_forever: disclosed_quantity=0 by default).
+    """
+    from decimal import Decimal
+
+    disclosed = stmt.options.get("disclosed")
+    if disclosed is None or stmt.qty is None or not ctx.offered(stmt):
+        return
+    share = Decimal(ctx.broker.setting("disclosed_min_share"))
+    qty = stmt.qty.value
+    if disclosed.value > qty:
+        ctx.report(disclosed, f"disclosed {disclosed.value} is more than the quantity {qty}", f"disclose at most {qty}")
+    elif disclosed.value <= qty * share:
+        least = int(qty * share) + 1
+        ctx.report(
+            disclosed,
+            f"disclosed {disclosed.value} is not more than {share * 100:.0f}% of the quantity {qty}",
+            f"disclose at least {least}, or drop `disclosed`" if least <= qty else "drop `disclosed`",
+        )
 
 
 def _shown(c: str) -> str:

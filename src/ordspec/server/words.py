@@ -52,14 +52,14 @@ MEANINGS = {
     "weekly": "The SIP invests every week.",
     "monthly": "The SIP invests every month.",
     # options
-    "product": "`product CNC|MIS|NRML`: delivery (CNC), intraday (MIS) or carry-forward derivatives (NRML).",
+    "product": "`product CNC|MIS|NRML|MTF`: delivery (CNC), intraday (MIS), carry-forward derivatives (NRML) or margin trade funding (MTF, Dhan).",
     "exchange": "`exchange NSE|BSE|MCX`. Default: the instrument's exchange where ordspec knows it, else NSE.",
     "segment": "`segment CASH|FNO|COMMODITY|CURRENCY`. Default: read from the symbol or the instrument master.",
     "validity": "`validity DAY|IOC`. Default: DAY.",
     "ref": "`ref ID`: the order's client reference id, its identity across edits (Groww: 8-20 letters and digits, "
     "at most two hyphens). Without it ordspec derives one from what the order is.",
     "position": "`position N`: the net position an OCO protects (negative: short). Default: +QTY for SELL, -QTY for BUY.",
-    "security": "`security ID`: INDstocks' security_id (digits).",
+    "security": "`security ID`: the broker's id of the instrument (INDstocks' security_id, Dhan's securityId; digits).",
     "token": "`token ID`: Codifi's instrument token (digits).",
     "name": "`name TEXT`: the SIP's name.",
     "start": "`start YYYY-MM-DD`: the SIP's first day.",
@@ -73,11 +73,13 @@ MEANINGS = {
     "from": "`from YYYY-MM-DDThh:mm:ss`: where a LIST's time window starts.",
     "to": "`to YYYY-MM-DDThh:mm:ss`: where a LIST's time window ends.",
     "side": "`side BUY|SELL`: in a MODIFY, the order's side (Groww needs it when a GTT's order changes).",
+    "disclosed": "`disclosed N`: the quantity shown on the exchange (Dhan's disclosedQuantity: more than 30% of the quantity).",
     "qty": "`qty N` (or `qty INR2500` for a SIP by value): in a MODIFY, the new quantity (in YAML, the order's).",
     # option values
     "CNC": "product: delivery (cash and carry).",
     "MIS": "product: intraday, squared off the same day.",
     "NRML": "product: carry-forward derivatives (normal margin).",
+    "MTF": "product: margin trade funding, delivery bought on margin (Dhan).",
     "CASH": "segment: shares.",
     "FNO": "segment: futures and options.",
     "COMMODITY": "segment: commodity derivatives (MCX).",
@@ -94,7 +96,7 @@ MEANINGS = {
     # file lines
     "default": "`default KEY VALUE`: sets `product`, `exchange`, `validity`, `segment` or `registered` for the "
     "statements after it. A default never becomes a change on MODIFY.",
-    "broker": "`broker NAME`: the broker the file is for (groww, indstocks, codifi, smallcase); one per file.",
+    "broker": "`broker NAME`: the broker the file is for (groww, indstocks, codifi, smallcase, dhan); one per file.",
 }
 
 # YAML keys that are not words of the line language

@@ -3,6 +3,8 @@
     outcome(request, answer)             what the answer means for the order (an Outcome)
     done_before(request, outcome)        after a lost answer: does this refusal say the first send worked?
     recover(request, transport, since)   after a duplicate: the order the broker holds, and how it differs
+    find_lost(request, transport, since) after a create's answer was lost, at a broker that does not
+                                         deduplicate: the order its book holds that is this one
 
 outcome() reads every broker's answer the same way (429: try again; then the envelope), asking the
 broker's module three things: succeeded(body), confirmed(request, body) and refused(request,
@@ -49,6 +51,17 @@ class Answers:
         """After a duplicate: (the id of the order the broker holds under this key, the fields that differ,
         [] for none, None where ordspec cannot tell); (None, None) when the order cannot be found."""
         return None, None
+
+    def find_lost(self, request, transport, since: float | None = None) -> tuple:
+        """After a create's answer was lost, at a broker that does not deduplicate: (the id of the order in
+        the broker's book that may be this one, the fields that differ, [] for none, None where ordspec
+        cannot tell); (None, None) when none is found. Dispatch confirms only [] under an id no other
+        journaled order holds, and never sends the create again. The default searches nothing."""
+        return None, None
+
+    def finds_lost(self) -> bool:
+        """Whether this broker's find_lost searches its book (it overrides the default)."""
+        return type(self).find_lost is not Answers.find_lost
 
 
 def refusal(answer, body: dict, unknown: str, rejected: str, code: str | None = None) -> Outcome:
