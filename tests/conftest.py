@@ -17,11 +17,11 @@ REFERENCE = ROOT.parent / "shared" / "reference"  # the broker documents, where 
 DOC_DAY = date(2025, 10, 1)  # a day on which the documents' F&O examples are live
 
 
-def lint_text(text: str, *, broker=None, as_of=DOC_DAY, name="t.ord", instruments=None):
+def lint_text(text: str, *, broker=None, as_of=DOC_DAY, name="t.ord", instruments=None, quotes=None):
     """Diagnostics for `text` as one file."""
     from ordspec.lint import Run
 
-    run = Run(broker=broker, as_of=as_of, instruments=instruments)
+    run = Run(broker=broker, as_of=as_of, instruments=instruments, quotes=quotes)
     source = run.read(name, name, text.encode())
     if source is not None:
         run.check(source)

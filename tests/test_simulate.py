@@ -316,12 +316,14 @@ def test_the_simulate_docs_are_current():
 
 
 def test_semantics_cover_what_each_back_end_creates():
-    """A broker with a back end simulates exactly the kinds it can create; Kite and Dhan wait for theirs."""
+    """A broker with a back end simulates exactly the kinds it can create; Dhan waits for its own. Kite's
+    back end needs every GTT's last price (--quotes), which simulate does not give it yet: its files are
+    simulated with the broker-neutral rules until simulate passes the path's first prices."""
     from ordspec import compiler
     from ordspec.simulate import semantics
 
     for name, rules in semantics.BROKERS.items():
-        assert rules.backend == (name in compiler.BROKERS), name
+        assert rules.backend == (name in compiler.BROKERS and name != "kite"), name
         if rules.backend:
             created = {op.split()[1] for op in compiler.get(name).table["supports"] if op.startswith("CREATE ")}
             assert set(rules.kinds) == created, name

@@ -13,7 +13,7 @@ import os
 from importlib import import_module
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BROKERS = ("groww", "indstocks", "codifi", "smallcase")
+BROKERS = ("groww", "indstocks", "codifi", "smallcase", "kite")
 
 
 class Broker:

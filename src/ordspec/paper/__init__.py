@@ -1,4 +1,4 @@
-"""The paper broker: a local stand-in for the four brokers' APIs (see server.py)."""
+"""The paper broker: a local stand-in for the brokers' APIs (see server.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def invalid(schema: str, body) -> str | None:
         # so that the stand-in broker shares no code with what it is there to check
         with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schemas", schema), encoding="utf-8") as f:
             _validators[schema] = Draft7Validator(json.load(f))
-    if not isinstance(body, dict):
+    if not isinstance(body, (dict, list)):  # (a list: Kite's `orders`)
         return "the body is not a JSON object"
     errors = sorted(_validators[schema].iter_errors(body), key=lambda e: list(e.absolute_path))
     if not errors:

@@ -6,8 +6,9 @@
 Each broker module says how its stored requests read as engine orders (`engine_orders`) and
 which of its own status words the engine's result means (`moved`): Groww's smart orders go
 ACTIVE, TRIGGERED, COMPLETED or CANCELLED; INDstocks' parents EXECUTED or EXPIRED and their
-children ACTIVE once the parent executed; Codifi's SIPs count their instalments. Prices name a
-symbol: Groww's trading_symbol, INDstocks' security_id, Codifi's tradingSymbol or token. A
+children ACTIVE once the parent executed; Codifi's SIPs count their instalments; Kite's GTTs go
+from active to triggered (or expired). Prices name a symbol: Groww's trading_symbol, INDstocks'
+security_id, Codifi's tradingSymbol or token, Kite's tradingsymbol. A
 price without a time is now (India time); an order is not moved by prices from before it
 was placed. The engine's state of each order is kept beside it (Store.move), and forgotten
 when the order changes (a modify) or its status is set directly.
@@ -18,11 +19,11 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from ordspec.paper import IST, codifi, groww, indstocks, now
+from ordspec.paper import IST, codifi, groww, indstocks, kite, now
 from ordspec.simulate.engine import Engine, Point
 from ordspec.simulate.semantics import BROKERS as SEMANTICS
 
-MOVERS = (groww, indstocks, codifi)
+MOVERS = (groww, indstocks, codifi, kite)
 # smallcase's document names no transaction status: PENDING is the paper broker's own, and the
 # one word a smallcase transaction may be set to besides it is ordspec's (it has no trigger to move).
 STATUS_WORDS = {m.NAME: m.STATUSES for m in MOVERS} | {"smallcase": ("PENDING", "COMPLETED")}
@@ -73,7 +74,7 @@ def _points(raw: bytes, aliases: dict):
 
 
 def feed(store, raw: bytes):
-    """POST /_paper/prices: move every live order of the four brokers with these prices."""
+    """POST /_paper/prices: move every live order of every broker with these prices."""
     with store.lock:
         points, problem = _points(raw, codifi.aliases(store))
         if problem:

@@ -1,4 +1,4 @@
-"""The paper broker's state: orders and SIPs of all four brokers, in SQLite."""
+"""The paper broker's state: orders and SIPs of every broker, in SQLite."""
 
 from __future__ import annotations
 

@@ -121,6 +121,7 @@ def _load() -> None:
         _loaded = True
         # Each module registers its rules when imported.
         from ordspec.rules import account, broker, contract, order, prices, reading, requests, symbol  # noqa: F401
+        from ordspec.rules import kite  # noqa: F401
 
 
 def get(name_or_code: str) -> Rule:
