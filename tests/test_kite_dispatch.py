@@ -84,6 +84,7 @@ REFUSALS = [
     ("two-leg-outside", {"kind": "two-leg", "condition": {"trigger_values": [700.0, 790.0]}, "orders": [ORDER, ORDER]}, 400, "InputException"),
     ("count", {"kind": "two-leg"}, 400, "InputException"),
     ("no-last-price", {"condition": {"last_price": None}}, 400, "InputException"),
+    ("not-a-number", {"condition": {"last_price": float("nan")}}, 400, "InputException"),
     ("no-token", {"headers": {"Authorization": "Bearer x"}}, 403, "TokenException"),
     ("no-version", {"headers": {"X-Kite-Version": "2"}}, 400, "InputException"),
 ]

@@ -1190,6 +1190,8 @@ CASES["unsupported"] += [
     K("kite-bracket", KITE_GTT, BRACKET, (1, 1)),
     K("kite-id", "CANCEL GTT 123", "CANCEL GTT gtt_91a7f4", (1, 12)),
     K("kite-position", KITE_OCO, KITE_OCO + " position 1", (1, 76)),
+    K("kite-gtt-legs", KITE_GTT, KITE_GTT + " target 820 limit 821", (1, 57)),
+    K("kite-modify-gtt-legs", "MODIFY GTT 123 qty 2", "MODIFY GTT 123 qty 2 sl 690", (1, 22), state=KITE_STATE),
     K("kite-security", KITE_GTT, KITE_GTT + " security 1594", (1, 66)),
     K("kite-modify-kind", "MODIFY GTT 123 qty 2", "MODIFY OCO 123 qty 2", (1, 8), state=KITE_STATE),
     K("kite-modify-not-active", "MODIFY GTT 123 qty 2", "MODIFY GTT 123 qty 2", (1, 12), state=KITE_STATE, fail_state=kite_state(status="triggered")),

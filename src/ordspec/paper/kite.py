@@ -47,6 +47,10 @@ def _stamp(t) -> str:
     return t.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _no_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def _read(body):
     """(type, condition, orders) of a GTT form, or (None, error answer)."""
     if not isinstance(body, dict) or not {"type", "condition", "orders"} <= set(body):
@@ -57,8 +61,8 @@ def _read(body):
     parsed = {}
     for name in ("condition", "orders"):
         try:
-            parsed[name] = json.loads(body[name], parse_float=Decimal)
-        except ValueError:
+            parsed[name] = json.loads(body[name], parse_float=Decimal, parse_constant=_no_constant)
+        except (ValueError, RecursionError):
             return None, _error(400, "InputException", f"Invalid `{name}`: not JSON")
         problem = invalid(f"kite/{name}.schema.json", parsed[name])
         if problem:
