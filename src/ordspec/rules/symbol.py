@@ -44,13 +44,13 @@ def contract_symbol(stmt, ctx):
     (NIFTYBEES, NIFTY1, BANKNIFTY1, GOLDIAM, SILVERBEES), so they stay shares;
     so does any symbol ending in BEES or ETF (an ETF, never a contract). A
     symbol an instrument master lists is what the master says.
-    This rule cannot be suppressed: the request would be a share's (segment
-    CASH, no lot, tick or expiry check) for what the author meant as a contract.
 
     Why:
     Read as a share, such a symbol compiles to a CASH order that skips every
     derivatives check, and the broker rejects it or, worse, finds something
     else.
+    This rule cannot be suppressed: the request would be a share's (segment
+    CASH, no lot, tick or expiry check) for what the author meant as a contract.
 
     Example:
     GTT BUY 75 NIFTY30DEC26000C trigger 100 up market product NRML
