@@ -219,6 +219,13 @@ def test_ordspec_sends_the_clients_very_bytes_for_every_form(name):
     }
 
 
+def test_the_comparison_sees_a_limit_one_tick_away():
+    """The differential can fail: the docs' GTT with its limit 5 paise higher is another request."""
+    form = kite.FORMS["gtt-single"]
+    (sent,) = ordspec_sent(form.statement.replace("limit 702.5", "limit 702.55"), form.quotes)
+    assert same_request(to_captured(load("kite", "gtt-single")), sent).differences == ["body.orders[0].price: 702.5 != 702.55"]
+
+
 orders_by_symbol = st.lists(strategies.kite_gtt() | strategies.kite_oco(), min_size=1, max_size=8, unique_by=lambda o: o.symbol)
 
 

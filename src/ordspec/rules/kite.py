@@ -103,8 +103,8 @@ def gtt_count(stmt, ctx):
     # error: this is GTT number 251 of this file: a Kite account holds at most 250 active GTTs
 
     Source:
-    Zerodha's GTT terms, https://zerodha.com/tos/gtt ("at most 250 active
-    GTTs" per account).
+    Zerodha's GTT terms, https://zerodha.com/tos/gtt (an account holds at
+    most 250 active GTTs).
     """
     if not ctx.offered(stmt):
         return
