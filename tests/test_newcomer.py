@@ -92,7 +92,7 @@ def test_readme_documents_every_credential_variable():
         broker = compiler.get(name)
         credentials = Credentials(broker, environ={})
         variables |= {v for source in credentials.sources.values() for v in source.split(" or ")}
-    assert len(variables) == 1 + len(compiler.names()) + 1  # a token per broker, smallcase's secret
+    assert len(variables) == 1 + len(compiler.names()) + 2  # a token per broker, smallcase's secret, Kite's API key
     for variable in variables:
         assert f"`{variable}`" in README, variable
 
@@ -127,7 +127,7 @@ def options_with_choices():
 def test_every_format_option_lists_its_choices_in_help():
     found = options_with_choices()
     assert {c for c, flag, _ in found if flag == "--format"} >= {("lint",), ("dispatch",), ("rules",), ("journal", "list")}
-    assert (("lint",), "--broker", ("groww", "indstocks", "codifi", "smallcase")) in found
+    assert (("lint",), "--broker", ("groww", "indstocks", "codifi", "smallcase", "kite")) in found
     for command, flag, choices in found:
         r = run_cli(*command, "--help")
         assert r.returncode == 0

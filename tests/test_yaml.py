@@ -446,7 +446,7 @@ class TestDefaultsAndBroker:
 
     @pytest.mark.parametrize(
         "value, message",
-        [("growww", "`growww` is not a broker: expected groww, indstocks, codifi, smallcase"), ("~", "`broker` needs a value"), ("[groww]", "`broker` takes a single value")],
+        [("growww", "`growww` is not a broker: expected groww, indstocks, codifi, smallcase, kite"), ("~", "`broker` needs a value"), ("[groww]", "`broker` takes a single value")],
     )
     def test_a_bad_broker_points_at_its_value(self, value, message):
         d = only(ylint(f"broker: {value}\norders: []\n"), "bad-value")

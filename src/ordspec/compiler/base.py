@@ -77,7 +77,7 @@ class Broker:
     def request(self, stmt, verb: str, body, schema: str | None, query: dict | None = None, **params) -> Request:
         """The request of the table's operation for `verb`, its path filled with `params`."""
         op = self.table["operations"][verb]
-        return Request(self.name, op["name"], op["method"], path(op["path"], **params), query or {}, body, stmt, schema)
+        return Request(self.name, op["name"], op["method"], path(op["path"], **params), query or {}, body, stmt, schema, self.table["encoding"] if body is not None else "json")
 
     def word(self, table: str, field) -> str:
         """The broker's word for a field's value, from its `enums` table."""

@@ -5,7 +5,8 @@ definite answer, under a key made of the broker, the base URL and the order's id
 (its `ref`, or one derived from what it is). A request the journal has confirmed is not sent
 again. One whose answer was lost is sent again only to a broker that deduplicates (Groww, by
 reference_id: a GA007 answer means the order is there); elsewhere it is reported as unknown,
-with how to check, and the run exits non-zero. Reads (GET, LIST) are sent every time and not
+with how to check, and the run exits non-zero, unless the broker's answers can find exactly that
+order in its book (Answers.find_lost: Kite, the whole GTT in its list). Reads (GET, LIST) are sent every time and not
 journaled. What an answer means is each broker's own reading (answers/<name>.py).
 """
 
@@ -100,11 +101,18 @@ class Sender:
                 maybe_done, since = True, entry.updated
                 if not self.dedup:
                     why = "an earlier run sent this and got no answer" if entry.state == UNKNOWN else "an earlier run was stopped while sending this"
-                    self.journal.settle(key, UNKNOWN, None, why)
-                    return Result(request, key, "unknown", entry.broker_id, self.unknown_help(key, why))
+                    found = self.find_lost(request, key, since, why)
+                    if found.kind == CONFIRMED:
+                        self.journal.settle(key, CONFIRMED, found.broker_id, found.message)
+                        return Result(request, key, "confirmed", found.broker_id, found.message)
+                    self.journal.settle(key, UNKNOWN, None, found.message)
+                    return Result(request, key, "unknown", entry.broker_id, self.unknown_help(key, found.message))
+        started = time.time()
         self.journal.sending(key, request, self.base_url, f"{request.file}:{request.line}")
         outcome, lost = self.attempts(request)
         maybe_done = maybe_done or lost
+        if outcome.kind == UNKNOWN and lost and not self.dedup:
+            outcome = self.find_lost(request, key, started, outcome.message)
         if outcome.kind == DUPLICATE:
             outcome = self.recover(request, outcome, maybe_done, since)
         elif outcome.kind == REJECTED and maybe_done and self.answers.done_before(request, outcome):
@@ -117,6 +125,22 @@ class Sender:
             return Result(request, key, "unknown", None, self.unknown_help(key, outcome.message))
         self.journal.settle(key, REJECTED, None, outcome.message)
         return Result(request, key, "rejected", None, outcome.message)
+
+    def find_lost(self, request, key: str, since: float | None, why: str) -> Outcome:
+        """A create whose answer was lost, at a broker that does not deduplicate: confirmed only when
+        the broker's Answers.find_lost finds exactly this order in its book, under an id no other
+        order of the journal holds; else unknown. Never a resend."""
+        if request.statement.verb != "CREATE":
+            return Outcome(UNKNOWN, message=why)
+        try:
+            ident, differs = self.answers.find_lost(request, self.transport, since)
+        except (NotSent, Lost):
+            ident = differs = None
+        mine = f"{self.broker.name} {self.base_url} "
+        taken = {e.broker_id for e in self.journal.entries(CONFIRMED) if e.key != key and e.key.startswith(mine)}
+        if ident is None or differs != [] or ident in taken:
+            return Outcome(UNKNOWN, message=f"{why}; ordspec looked in {self.broker.title}'s book and did not find exactly this order")
+        return Outcome(CONFIRMED, ident, f"placed by the send whose answer was lost ({why}): found in {self.broker.title}'s book, the same order")
 
     def unknown_help(self, key: str, why: str) -> str:
         if self.dedup:

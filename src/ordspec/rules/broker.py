@@ -46,7 +46,13 @@ def unsupported(stmt, ctx):
     `documents-disagree`, which can be suppressed. INDstocks lists only NSE in its exchange enum but
     gives an algo_id for BSE orders: ordspec takes BSE as offered and sends
     the BSE algo_id. Codifi's SIP takes CNC or MIS, on every scrip; a
-    smallcase BUY takes no iscid (the BUY creates it).
+    smallcase BUY takes no iscid (the BUY creates it). Kite: a GTT places
+    LIMIT orders only (its docs' order_type; forum comment 51475), CNC in
+    CASH and NRML in FNO (its GTT terms), and has no trigger direction: a
+    single trigger whose written `up`/`down` is not its side of the last
+    price is refused here, and so is a modify that would flip it unsaid, or
+    that names a GTT of the other kind or one no longer active (--state).
+    Kite's GTT has no net `position` and no `security`: both are refused.
 
     Example:
     GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC validity IOC   # --broker groww
@@ -58,7 +64,9 @@ def unsupported(stmt, ctx):
     CASH segment are currently not supported."); Groww Python SDK, Smart Orders,
     https://groww.in/trade-api/docs/python-sdk (CASH OCO is MIS only); each
     broker's document for its kinds, segments and products
-    (compiler/<broker>.json).
+    (compiler/<broker>.json); Kite Connect v3, GTT,
+    https://kite.trade/docs/connect/v3/gtt/ and Zerodha's GTT terms,
+    https://zerodha.com/tos/gtt.
     """
     verb, kind = stmt.verb, stmt.kind.value
     broker = ctx.broker
@@ -216,6 +224,11 @@ def not_modifiable(stmt, ctx):
     parent and its child are modified separately: a child order (GTT-) has no
     entry, and a trigger order cannot be turned trigger-market by a modify.
 
+    Kite replaces the whole GTT, so a modify may change the quantity, the
+    trigger values and limit prices (and a single GTT's side); its product
+    is the one its segment allows (CNC, NRML), and a single GTT does not
+    become a two-leg one.
+
     Example:
     MODIFY OCO oco_a12bc3 segment FNO target 122 limit 123
     # error: Groww cannot modify the target limit price of an OCO
@@ -227,7 +240,9 @@ def not_modifiable(stmt, ctx):
     https://groww.in/trade-api/docs/python-sdk ("Modifiable Fields - GTT",
     "Modifiable Fields - OCO", "Modify vs Cancel-Create"); INDstocks Smart Order
     APIs, https://api-docs.indstocks.com/smart_orders/ (Modify Smart Order;
-    Modification and Cancellation).
+    Modification and Cancellation); Kite Connect v3, GTT,
+    https://kite.trade/docs/connect/v3/gtt/ (Modify: the same parameters as
+    place) and Zerodha's GTT terms, https://zerodha.com/tos/gtt (products).
     """
     if stmt.verb != "MODIFY" or not ctx.offered(stmt):
         return

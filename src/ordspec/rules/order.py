@@ -91,7 +91,9 @@ def missing_field(stmt, ctx):
     change. With a broker named, its own required fields
     too: Groww needs product_type on create, the segment on modify, cancel and
     get (it routes by segment), and a GTT modify that changes the order needs
-    the order's side.
+    the order's side. Kite needs the last price of every GTT (from --quotes)
+    and, for a modify, the GTT as Kite has it (--state: it replaces the
+    whole GTT).
 
     Why:
     A request without a required field is rejected by the broker, after the
@@ -111,7 +113,9 @@ def missing_field(stmt, ctx):
     (request schemas, * required parameters; "order.transaction_type: required
     but not modifiable"); ordspec policy (README: The language); Codifi SIP
     Orders API, as each broker publishes it; smallcase Gateway, Transactions,
-    https://developers.gateway.smallcase.com.
+    https://developers.gateway.smallcase.com; Kite Connect v3, GTT,
+    https://kite.trade/docs/connect/v3/gtt/ (last_price mandatory: kite.trade
+    forum, discussions 7265 and 14166; modify takes the whole GTT).
     """
     _missing_parts(stmt, ctx)
     if ctx.offered(stmt):

@@ -3,6 +3,8 @@
     outcome(request, answer)             what the answer means for the order (an Outcome)
     done_before(request, outcome)        after a lost answer: does this refusal say the first send worked?
     recover(request, transport, since)   after a duplicate: the order the broker holds, and how it differs
+    find_lost(request, transport, since) after a lost create answer, at a broker that does not deduplicate:
+                                         the one order the broker holds that is exactly this one
 
 outcome() reads every broker's answer the same way (429: try again; then the envelope), asking the
 broker's module three things: succeeded(body), confirmed(request, body) and refused(request,
@@ -48,6 +50,12 @@ class Answers:
     def recover(self, request, transport, since: float | None = None) -> tuple:
         """After a duplicate: (the id of the order the broker holds under this key, the fields that differ,
         [] for none, None where ordspec cannot tell); (None, None) when the order cannot be found."""
+        return None, None
+
+    def find_lost(self, request, transport, since: float | None = None) -> tuple:
+        """After a create whose answer was lost, at a broker that does not deduplicate: (the id of the
+        one order the broker holds that is exactly this one, []) or (None, None) when that cannot be
+        proved. dispatch then confirms it instead of leaving it unknown; it never resends."""
         return None, None
 
 
