@@ -199,6 +199,14 @@ def test_kite_direction_follows_the_last_price(tmp_path):
     assert steps(groww)[0] == ("triggered", "entry", "3970")  # Groww keeps the written direction: already met
 
 
+def test_a_kite_broker_line_gets_the_first_prices_too(tmp_path):
+    """Without --broker, the file's `broker kite` line names Kite: its GTTs get the path's first prices."""
+    path = ticks(("2025-10-01T09:15:00", "TCS", "3970"), ("2025-10-01T09:20:00", "TCS", "3986"))
+    r = simulate(tmp_path, "broker kite\nGTT BUY 10 TCS trigger 3985 up limit 3990 product CNC ref kite-0001\n", path, "--format", "json")
+    assert r.returncode == 0, r.stderr.decode()
+    assert steps(json.loads(r.stdout)) == [("triggered", "entry", "3986"), ("placed", "entry", "3990"), ("filled", "entry", "3990")]
+
+
 def test_kite_without_a_price_for_the_symbol_says_what_is_missing(tmp_path):
     """A symbol the path has no row for has no last price: Kite's GTT cannot be built, and simulate says why."""
     path = ticks(("2025-10-01T09:15:00", "INFY", "1500"))
