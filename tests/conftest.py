@@ -38,11 +38,11 @@ def examples(n: int) -> int:
     return max(1, int(n * SHARE[PROFILE] * float(os.environ.get("ORDSPEC_PROPERTY_SCALE", "1"))))
 
 
-def lint_text(text: str, *, broker=None, as_of=DOC_DAY, name="t.ord", instruments=None):
+def lint_text(text: str, *, broker=None, as_of=DOC_DAY, name="t.ord", instruments=None, quotes=None):
     """Diagnostics for `text` as one file."""
     from ordspec.pipeline.run import Run
 
-    run = Run(broker=broker, as_of=as_of, instruments=instruments)
+    run = Run(broker=broker, as_of=as_of, instruments=instruments, quotes=quotes)
     source = run.read(name, name, text.encode())
     if source is not None:
         run.check(source)

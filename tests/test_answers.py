@@ -10,6 +10,7 @@ text output carries no control character.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -32,16 +33,20 @@ STATEMENTS = {
     "codifi": ["SIP BUY 1 TCS-EQ daily start 2025-06-19 installments 1 name AD product CNC token 11536 registered 2025-05-19",
                "PAUSE SIP 25042400000049", "LIST SIP"],
     "smallcase": ['SMALLCASE BUY SCET_0010 notes "first"'],
+    "kite": ["GTT BUY 1 INFY trigger 702 down limit 702.5 product CNC", "OCO SELL 1 SBIN target 480 limit 480 sl 470 limit 470 product CNC",
+             "MODIFY GTT 123 qty 2", "CANCEL GTT 123", "GET GTT 123", "LIST GTT"],
     "dhan": ["GTT BUY 5 HDFCBANK trigger 1427 down limit 1428 product CNC security 1333",
              "BRACKET BUY 5 TCS limit 1500 sl 1400 target 1600 product CNC security 11536 ref tcs-super-01",
              "MODIFY OCO 5132208051113 qty 10 sl 1405 limit 1395", "CANCEL BRACKET 5132208051114", "LIST GTT"],
 }
+DATA = Path(__file__).parent / "data"
+OPTIONS = {"kite": {"quotes": str(DATA / "kite-quotes.csv"), "state": str(DATA / "kite-gtt-123.json")}}  # the docs' prices and GTT
 
 
 def requests_of(broker: str) -> list:
     out = []
     for text in STATEMENTS[broker]:
-        requests, diagnostics = compile_text(text, broker=broker, gateway="gw", client_id="1000000132")
+        requests, diagnostics = compile_text(text, broker=broker, gateway="gw", client_id="1000000132", **OPTIONS.get(broker, {}))
         assert requests, [repr(d) for d in diagnostics]
         out.extend(requests)
     return out
@@ -84,6 +89,12 @@ ENVELOPES = {
         "success": st.booleans(),
         "data": st.fixed_dictionaries({}, optional={"transactionId": ids}),
         "errors": json_values,
+    }),
+    "kite": envelope({
+        "status": st.sampled_from(["success", "error"]),
+        "data": st.fixed_dictionaries({}, optional={"trigger_id": ids, "status": json_values}) | st.lists(json_values, max_size=3),
+        "error_type": st.sampled_from(["InputException", "TokenException", "NetworkException", "GeneralException", "OrderException"]),
+        "message": json_values,
     }),
     "dhan": envelope({
         "orderId": ids,
@@ -132,6 +143,7 @@ test_groww_outcome_reads_any_answer = _outcomes("groww")
 test_indstocks_outcome_reads_any_answer = _outcomes("indstocks")
 test_codifi_outcome_reads_any_answer = _outcomes("codifi")
 test_smallcase_outcome_reads_any_answer = _outcomes("smallcase")
+test_kite_outcome_reads_any_answer = _outcomes("kite")
 test_dhan_outcome_reads_any_answer = _outcomes("dhan")
 
 
@@ -191,6 +203,7 @@ test_groww_dispatch_survives_any_answer = _sender_run("groww")
 test_indstocks_dispatch_survives_any_answer = _sender_run("indstocks")
 test_codifi_dispatch_survives_any_answer = _sender_run("codifi")
 test_smallcase_dispatch_survives_any_answer = _sender_run("smallcase")
+test_kite_dispatch_survives_any_answer = _sender_run("kite")  # (a lost create: its search of the GTT list reads the same answers)
 test_dhan_dispatch_survives_any_answer = _sender_run("dhan")  # (a lost create: the lists are read back too)
 
 

@@ -290,12 +290,13 @@ def test_every_example_is_already_formatted():
 
 def test_every_example_formats_to_the_same_requests():
     """Whatever their layout, formatting the examples changes none of their requests."""
-    brokers = {"codifi-sip": "codifi", "indstocks": "indstocks", "smallcase": "smallcase", "dhan": "dhan"}
+    brokers = {"codifi-sip": "codifi", "indstocks": "indstocks", "smallcase": "smallcase", "kite": "kite", "dhan": "dhan"}
+    quotes = str(ROOT / "examples" / "kite-quotes.csv")  # the last prices every Kite GTT carries
     for path in sorted((ROOT / "examples").glob("*.ord")):
         text = path.read_text(encoding="utf-8")
         broker = brokers.get(path.stem, "groww")
-        before = requests_of(text, broker, gateway="gw", client_id="1000000132")
-        after = requests_of(fmt_text(text), broker, gateway="gw", client_id="1000000132")
+        before = requests_of(text, broker, gateway="gw", quotes=quotes, client_id="1000000132")
+        after = requests_of(fmt_text(text), broker, gateway="gw", quotes=quotes, client_id="1000000132")
         assert before[0] is not None, path.name
         assert after == before, path.name
 

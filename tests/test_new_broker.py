@@ -202,7 +202,7 @@ def test_the_generated_docs_show_it(acme):
     from ordspec import docs
 
     assert "| Acme Securities |" in docs.capability_table().splitlines()[0]
-    assert "| `CREATE GTT` | CASH (CNC, MIS); FNO (NRML, MIS) | CASH (CNC, MIS); FNO (NRML, MIS) | — | — | CASH (CNC, MTF) | CASH (CNC) |" in docs.capability_table()
+    assert "| `CREATE GTT` | CASH (CNC, MIS); FNO (NRML, MIS) | CASH (CNC, MIS); FNO (NRML, MIS) | — | — | CASH (CNC); FNO (NRML) | CASH (CNC, MTF) | CASH (CNC) |" in docs.capability_table()
     assert "| error | groww, acme | A price with more decimal places than the broker takes |" in docs.rules_table()
 
 

@@ -93,7 +93,7 @@ def test_readme_documents_every_credential_variable():
         broker = compiler.get(name)
         credentials = Credentials(broker, environ={})
         variables |= {v for source in credentials.sources.values() for v in source.split(" or ")}
-    assert len(variables) == 1 + len(compiler.names()) + 1  # a token per broker, smallcase's secret
+    assert len(variables) == 1 + len(compiler.names()) + 2  # a token per broker, smallcase's secret, Kite's API key
     for variable in variables:
         assert f"`{variable}`" in README, variable
 

@@ -1147,6 +1147,77 @@ CASES: dict[str, list[Case]] = {
     ],
 }
 
+# ---------------------------------------------------------------- Kite (--broker kite)
+# The Kite GTT docs' single GTT (INFY, trigger 702, limit 702.5, last price 798) and two-leg GTT
+# (pykiteconnect's example, SBIN 470 / 480 at 473); KITE_STATE is the GET answer of the first.
+KITE_GTT = "GTT BUY 1 INFY trigger 702 down limit 702.5 product CNC"
+KITE_OCO = "OCO SELL 1 SBIN target 480 limit 480 sl 470 limit 470 product CNC"
+KITE_QUOTES = {"INFY": "798", "SBIN": "473", "YESBANK": "40", "WIPRO": "800"}
+
+
+def kite_state(trigger="702.0", status="active", kind="single", last="798.0") -> str:
+    return (
+        '{"status": "success", "data": {"id": 123, "type": "%s", "status": "%s", "created_at": "2025-09-30 10:00:00",'
+        ' "condition": {"exchange": "NSE", "tradingsymbol": "INFY", "trigger_values": [%s], "last_price": %s},'
+        ' "orders": [{"exchange": "NSE", "tradingsymbol": "INFY", "transaction_type": "BUY", "quantity": 1,'
+        ' "order_type": "LIMIT", "product": "CNC", "price": 702.5}]}}' % (kind, status, trigger, last)
+    )
+
+
+KITE_STATE = kite_state()
+
+
+def K(id, passing, failing, at, **kw) -> Case:
+    """A Kite case: --broker kite, the documents' last prices as --quotes."""
+    return Case(id, passing, failing, at, broker="kite", quotes=KITE_QUOTES, **kw)
+
+
+CASES["trigger-distance"] = [
+    K("single", KITE_GTT, KITE_GTT.replace("702 down limit 702.5", "797 down limit 797.5"), (1, 24)),
+    K("two-leg-stop-loss", KITE_OCO, KITE_OCO.replace("sl 470 limit 470", "sl 472 limit 472"), (1, 41)),
+    K(  # 0.25% of 800 is 2: a trigger exactly 2 away is not "less than 0.25%" away
+        "exactly-a-quarter-percent-passes",
+        "GTT BUY 1 WIPRO trigger 798 down limit 798.5 product CNC",
+        "GTT BUY 1 WIPRO trigger 798.05 down limit 798.5 product CNC",
+        (1, 25),
+    ),
+    K("below-fifty-nine-paise", "GTT BUY 1 YESBANK trigger 39.91 down limit 39.92 product CNC",
+      "GTT BUY 1 YESBANK trigger 39.92 down limit 39.92 product CNC", (1, 27)),
+    K("modify-keeps-a-trigger-now-too-near", "MODIFY GTT 123 qty 2", "MODIFY GTT 123 qty 2", (1, 12),
+      state=KITE_STATE, fail_state=kite_state(trigger="797.0")),
+]
+CASES["gtt-count"] = [
+    K("file-of-251", "\n".join([KITE_GTT] * 250), "\n".join([KITE_GTT] * 251), (251, 1)),
+    K("modifies-do-not-count", "\n".join([KITE_GTT] * 250 + ["MODIFY GTT 123 qty 2"]), "\n".join([KITE_GTT] * 250 + [KITE_OCO]), (251, 1),
+      state=KITE_STATE),
+]
+CASES["unsupported"] += [
+    K("kite-market", KITE_GTT, KITE_GTT.replace("limit 702.5", "market"), (1, 33)),
+    K("kite-oco-market-target", KITE_OCO, KITE_OCO.replace("target 480 limit 480", "target 480"), (1, 17)),
+    K("kite-cash-product", KITE_GTT, KITE_GTT.replace("CNC", "MIS"), (1, 53)),
+    K("kite-direction", KITE_GTT.replace("702 down limit 702.5", "850 up limit 850.5"), KITE_GTT.replace("702 down limit 702.5", "850 down limit 850.5"), (1, 28)),
+    K("kite-bracket", KITE_GTT, BRACKET, (1, 1)),
+    K("kite-id", "CANCEL GTT 123", "CANCEL GTT gtt_91a7f4", (1, 12)),
+    K("kite-position", KITE_OCO, KITE_OCO + " position 1", (1, 76)),
+    K("kite-gtt-legs", KITE_GTT, KITE_GTT + " target 820 limit 821", (1, 57)),
+    K("kite-modify-gtt-legs", "MODIFY GTT 123 qty 2", "MODIFY GTT 123 qty 2 sl 690", (1, 22), state=KITE_STATE),
+    K("kite-security", KITE_GTT, KITE_GTT + " security 1594", (1, 66)),
+    K("kite-modify-kind", "MODIFY GTT 123 qty 2", "MODIFY OCO 123 qty 2", (1, 8), state=KITE_STATE),
+    K("kite-modify-not-active", "MODIFY GTT 123 qty 2", "MODIFY GTT 123 qty 2", (1, 12), state=KITE_STATE, fail_state=kite_state(status="triggered")),
+    K("kite-modify-flips-direction", "MODIFY GTT 123 trigger 850 up limit 850.5", "MODIFY GTT 123 trigger 850 limit 850.5", (1, 24), state=KITE_STATE),
+]
+CASES["missing-field"] += [
+    K("kite-last-price", KITE_GTT, KITE_GTT.replace("INFY trigger 702 down limit 702.5", "TCS trigger 3900 down limit 3900.5"), (1, 11)),
+    K("kite-modify-needs-state", "MODIFY GTT 123 qty 2", "MODIFY GTT 123 qty 2", (1, 12), state=KITE_STATE, fail_state=None),
+    K("kite-modify-unknown-id", "MODIFY GTT 123 qty 2", "MODIFY GTT 124 qty 2", (1, 12), state=KITE_STATE),
+]
+CASES["not-modifiable"] += [
+    K("kite-product", "MODIFY GTT 123 qty 2", "MODIFY GTT 123 qty 2 product NRML", (1, 30), state=KITE_STATE),
+]
+CASES["last-price"] += [
+    K("kite-two-leg-one-side", KITE_OCO, KITE_OCO.replace("sl 470 limit 470", "sl 478 limit 478"), (1, 41)),
+]
+
 RULE_CASES = [(rule, case) for rule, cases in CASES.items() for case in cases]
 
 
@@ -1327,7 +1398,7 @@ SECTIONS = ("What", "Why", "Example", "Source")
 STATEMENT_WORDS = {
     "gtt", "oco", "bracket", "sip", "smallcase", "modify", "cancel", "get", "list", "pause", "resume", "default", "broker",
 }
-EXAMPLE_IS_PROSE = {"encoding", "hidden-text", "unsafe-yaml", "instrument-data", "internal-error", "price-data", "no-prices"}  # covered by the table instead
+EXAMPLE_IS_PROSE = {"encoding", "hidden-text", "unsafe-yaml", "instrument-data", "internal-error", "price-data", "no-prices", "gtt-count"}  # covered by the table instead
 EXAMPLE_CANNOT_FIRE: dict[str, str] = {}
 PLACEHOLDER = re.compile(r"\.\.\.(\d+) characters\.\.\.")  # docs write "...300 characters..." for readability
 

@@ -185,15 +185,33 @@ def test_codifi_sip_by_amount_buys_whole_shares(tmp_path):
 # == Kite and Dhan: one table entry each ========================================================
 
 def test_kite_direction_follows_the_last_price(tmp_path):
-    """Written DOWN, but the last price (3980) is below 3985: Kite arms it UP, and says so."""
-    path = ticks(("2025-10-01T09:15:00", "TCS", "3980"), ("2025-10-01T09:20:00", "TCS", "3986"))
-    got = timeline(tmp_path, "kite-gtt-direction", "GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref kite-0001\n", path, "--broker", "kite")
+    """Kite is checked by its back end, with the path's first price as the last price its GTT carries:
+    a trigger above 3970 fires on the way up, so `down` is refused, and `up` simulates."""
+    path = ticks(("2025-10-01T09:15:00", "TCS", "3970"), ("2025-10-01T09:20:00", "TCS", "3986"))
     r = simulate(tmp_path, "GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref kite-0001\n", path, "--broker", "kite")
+    assert r.returncode == 1 and r.stdout == b""
+    assert b"unsupported" in r.stderr and b"on the side of the last price, so a trigger at 3985 above the last price 3970 cannot trigger down" in r.stderr
+    got = timeline(tmp_path, "kite-gtt-direction", "GTT BUY 10 TCS trigger 3985 up limit 3990 product CNC ref kite-0001\n", path, "--broker", "kite")
     assert steps(got) == [("triggered", "entry", "3986"), ("placed", "entry", "3990"), ("filled", "entry", "3990")]
-    assert any("UP, not the written DOWN" in a["text"] for a in got["assumptions"])
-    assert "only the broker-neutral rules" in r.stderr.decode()
+    r = simulate(tmp_path, "GTT BUY 10 TCS trigger 3985 up limit 3990 product CNC ref kite-0001\n", path, "--broker", "kite")
+    assert "only the broker-neutral rules" not in r.stderr.decode()
     groww = json.loads(simulate(tmp_path, "GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref kite-0001\n", path, "--broker", "groww", "--format", "json").stdout)
-    assert steps(groww)[0] == ("triggered", "entry", "3980")  # Groww keeps the written direction: already met
+    assert steps(groww)[0] == ("triggered", "entry", "3970")  # Groww keeps the written direction: already met
+
+
+def test_a_kite_broker_line_gets_the_first_prices_too(tmp_path):
+    """Without --broker, the file's `broker kite` line names Kite: its GTTs get the path's first prices."""
+    path = ticks(("2025-10-01T09:15:00", "TCS", "3970"), ("2025-10-01T09:20:00", "TCS", "3986"))
+    r = simulate(tmp_path, "broker kite\nGTT BUY 10 TCS trigger 3985 up limit 3990 product CNC ref kite-0001\n", path, "--format", "json")
+    assert r.returncode == 0, r.stderr.decode()
+    assert steps(json.loads(r.stdout)) == [("triggered", "entry", "3986"), ("placed", "entry", "3990"), ("filled", "entry", "3990")]
+
+
+def test_kite_without_a_price_for_the_symbol_says_what_is_missing(tmp_path):
+    """A symbol the path has no row for has no last price: Kite's GTT cannot be built, and simulate says why."""
+    path = ticks(("2025-10-01T09:15:00", "INFY", "1500"))
+    r = simulate(tmp_path, "GTT BUY 10 TCS trigger 3985 up limit 3990 product CNC\n", path, "--broker", "kite")
+    assert r.returncode == 1 and b"Kite needs the last price of TCS" in r.stderr
 
 
 TWO_LEG = "OCO SELL 75 NIFTY25OCT24000CE target 120.50 limit 121 sl 95 limit 94 product MIS ref two-leg-01\n"
@@ -203,7 +221,7 @@ GAPPED = ticks(("2025-10-01T09:15:00", "NIFTY25OCT24000CE", "110"), ("2025-10-01
 
 def test_kite_two_leg_fires_once_groww_waits_for_the_fill(tmp_path):
     """The stop-loss triggers at 93 and its SELL limit 94 is not reached; then the price runs to 122."""
-    kite = timeline(tmp_path, "kite-two-leg-fires-once", TWO_LEG, GAPPED, "--broker", "kite")
+    kite = timeline(tmp_path, "kite-two-leg-fires-once", TWO_LEG.replace("MIS", "NRML"), GAPPED, "--broker", "kite")  # (Kite's F&O GTTs are NRML)
     assert steps(kite) == [("triggered", "sl", "93"), ("placed", "sl", "94"), ("cancelled", "target", None), ("filled", "sl", "94")]
     groww = json.loads(simulate(tmp_path, "broker groww\n" + TWO_LEG, GAPPED, "--format", "json").stdout)
     assert steps(groww) == [("triggered", "sl", "93"), ("placed", "sl", "94"), ("filled", "sl", "94"), ("cancelled", "target", None)]
@@ -221,7 +239,7 @@ def test_dhan_super_order_legs_come_alive_with_the_entry(tmp_path):
 
 def test_kite_has_no_bracket(tmp_path):
     r = simulate(tmp_path, "BRACKET BUY 75 NIFTY25OCT24000CE limit 37 sl 34 target 41\n", GAPPED, "--broker", "kite")
-    assert r.returncode == 1 and r.stdout == b"" and b"Zerodha Kite has no BRACKET to simulate" in r.stderr
+    assert r.returncode == 1 and r.stdout == b"" and b"Zerodha Kite does not support BRACKET orders" in r.stderr
 
 
 # == the command ================================================================================
@@ -316,7 +334,8 @@ def test_the_simulate_docs_are_current():
 
 
 def test_semantics_cover_what_each_back_end_creates():
-    """A broker with a back end simulates exactly the kinds it can create; Kite waits for its own."""
+    """A broker with a back end simulates exactly the kinds it can create. Kite's back end needs every
+    GTT's last price: simulate gives it the path's first price of each symbol."""
     from ordspec import compiler
     from ordspec.simulate import semantics
 

@@ -39,6 +39,10 @@ IMPLIED = {
     ("smallcase", "side"),
     ("dhan", "symbol"),  # Dhan names the instrument by securityId
     ("dhan", "direction"),  # a forever order has no direction field (`last-price` checks the word against --quotes)
+    ("kite", "direction"),  # a Kite GTT fires on its trigger's side of the last price (`unsupported` checks the word)
+    ("kite", "segment"),  # its exchange says it: NSE or NFO, BSE or BFO
+    ("kite", "validity"),  # a GTT's order is a DAY order: Kite has no other
+    ("kite", "ref"),  # no client reference field: the ref is the journal's key only
 }
 
 
@@ -122,8 +126,22 @@ def _number(leaf):
         return None
 
 
+def body_values(request):
+    """The body, with a form's JSON texts (Kite's condition and orders) read as the JSON they carry."""
+    if request.encoding != "form":
+        return request.body
+
+    def read(text):
+        try:
+            return json.loads(text, parse_float=Decimal)
+        except ValueError:
+            return text
+
+    return {k: read(v) for k, v in request.body.items()}
+
+
 def carries(request, value, broker) -> bool:
-    found = list(leaves(request.body)) + list(leaves(request.query)) + [unquote(p) for p in request.path.split("/")]
+    found = list(leaves(body_values(request))) + list(leaves(request.query)) + [unquote(p) for p in request.path.split("/")]
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return any(_number(leaf) == value for leaf in found if not isinstance(leaf, bool))
     if isinstance(value, datetime):
@@ -267,6 +285,8 @@ COMPILES = [
     ("tick-size", "groww", "GTT BUY 10 TCS trigger 3985.03 down limit 3990 product CNC", {}),
     ("tick-size", "indstocks", "GTT BUY 10 TCS trigger 3985.05 up limit 3990 product CNC security 11536", {}),
     ("unknown-symbol", "groww", "GTT BUY 10 tcs trigger 3985 down limit 3990 product CNC", {}),
+    ("trigger-distance", "kite", "GTT BUY 1 INFY trigger 797 down limit 797.5 product CNC", {"quotes": {"INFY": "798"}}),
+    ("gtt-count", "kite", "\n".join(["GTT BUY 1 INFY trigger 702 down limit 702.5 product CNC"] * 251), {"quotes": {"INFY": "798"}}),
 ]
 # Rules no order line can be suppressed for: a row of the --instruments CSV; the suppression comments themselves.
 # (price-data and no-prices are simulate's: lint and compile never report them)
@@ -288,7 +308,8 @@ def test_a_suppressed_rule_compiles_the_order_as_written(rule, broker, text, ext
     plain, _, _, _ = check({"t.ord": text}, options, rule)
     assert rule in {d.name for d in plain}, [repr(d) for d in plain]  # the order fails this rule...
     assert {d.name for d in plain if d.severity == "error"} <= {rule}, [repr(d) for d in plain]  # ...and no other
-    assert verify({"t.ord": suppressed(text, {1}, rule)}, options, rule, f"{rule} @{broker}") == "compiled"
+    lines = {d.line for d in plain if d.name == rule}  # (gtt-count: the 251st line of a file)
+    assert verify({"t.ord": suppressed(text, lines, rule)}, options, rule, f"{rule} @{broker}") == "compiled"
 
 
 # -- the docs say it, and lint says it where a suppression is refused

@@ -1,11 +1,12 @@
-"""Zerodha Kite on the wire: what the official client (kiteconnect) sends, for every GTT form.
+"""Zerodha Kite on the wire: what the official client (kiteconnect) sends, for every GTT form,
+and what `ordspec dispatch --broker kite` sends for the same statement.
 
-Today these tests pin the client's side: each form's request is its golden
-(tests/golden/kite-sdk), the client's own behaviours that the back end must match or guard
-against are stated, and generated orders go through the client intact. The back end then adds
-the other side: `ordspec_capture(form.statement, "kite", CREDENTIALS.env("kite"), quotes=form.quotes)`
-must give `same_request` with the golden for every form in kite.FORMS, and with the client's
-capture for every order of strategies.kite_gtt / kite_oco (see docs/brokers/kite-dhan-wire.md).
+The client's side: each form's request is its golden (tests/golden/kite-sdk), the client's own
+behaviours that the back end must match or guard against are stated, and generated orders go
+through the client intact. ordspec's side: `ordspec_capture(form.statement, "kite", ...)` gives
+`same_request` with the golden for every form of kite.FORMS (and the very bytes), and with the
+client's capture for generated orders of strategies.kite_gtt / kite_oco, created and modified
+(a modify merged from --state, the GET answer; see docs/brokers/kite-dhan-wire.md).
 """
 
 from __future__ import annotations
@@ -14,18 +15,19 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, settings, strategies as st
 from kiteconnect import KiteConnect
 
 from ordspec.compiler.jsonout import dumps
-from tests.conftest import examples
+from tests.conftest import DOC_DAY, examples
 from tests.wire import kite, strategies
-from tests.wire.answers import KITE
+from tests.wire.answers import KITE, KITE_GTT, KITE_TRIGGER_ID
 from tests.wire.capture import CaptureServer
 from tests.wire.compare import Number, parse_body, same_request
 from tests.wire.goldens import folder, headers, load, record, sdk_capture, to_captured
 from tests.wire.guard import no_network  # noqa: F401 (a fixture)
-from tests.wire.ordspec_side import lint_statement
+from tests.wire.orders import CREDENTIALS, Gtt, text
+from tests.wire.ordspec_side import lint_statement, ordspec_capture
 
 pytestmark = pytest.mark.usefixtures("no_network")
 
@@ -178,3 +180,112 @@ def test_a_generated_order_is_a_statement_ordspec_accepts(order):
 def test_every_forms_statement_is_one_ordspec_accepts(name):
     form = kite.FORMS[name]
     assert lint_statement(form.statement, form.quotes) == [], form.statement
+
+
+# -- ordspec's side: `ordspec dispatch --broker kite` against the client --------------------------
+
+STATE = {"status": "success", "data": KITE_GTT}  # the GET answer of the docs' single GTT: --state for its modify
+BATCH = settings(  # each example is one `ordspec dispatch` run of several orders (a process each)
+    max_examples=examples(10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def ordspec_sent(statements: str, quotes: dict, state=STATE):
+    """What `ordspec dispatch --broker kite` sends, on the documents' day (the contracts are live)."""
+    return ordspec_capture(statements, "kite", CREDENTIALS.env("kite"), quotes=quotes, state=state, args=("--as-of", DOC_DAY.isoformat()))
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_ordspec_sends_what_the_client_sends_for_every_form(name):
+    form = kite.FORMS[name]
+    (sent,) = ordspec_sent(form.statement, form.quotes or {})
+    assert same_request(to_captured(load("kite", name)), sent)
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_ordspec_sends_the_clients_very_bytes_for_every_form(name):
+    """Beyond same_request: the form's fields in the client's order, its JSON spacing, and every
+    number written as float() writes it (702.0, 120.5), from the Decimal of the file."""
+    form, golden = kite.FORMS[name], load("kite", name)
+    (sent,) = ordspec_sent(form.statement, form.quotes or {})
+    assert sent.body.decode() == golden["raw_body"]
+    assert sent.header("Content-Type") == golden["headers"].get("Content-Type")
+    assert {k: sent.header(k) for k in ("Authorization", "X-Kite-Version")} == {
+        k: golden["headers"][k] for k in ("Authorization", "X-Kite-Version")
+    }
+
+
+def test_the_comparison_sees_a_limit_one_tick_away():
+    """The differential can fail: the docs' GTT with its limit 5 paise higher is another request."""
+    form = kite.FORMS["gtt-single"]
+    (sent,) = ordspec_sent(form.statement.replace("limit 702.5", "limit 702.55"), form.quotes)
+    assert same_request(to_captured(load("kite", "gtt-single")), sent).differences == ["body.orders[0].price: 702.5 != 702.55"]
+
+
+orders_by_symbol = st.lists(strategies.kite_gtt() | strategies.kite_oco(), min_size=1, max_size=8, unique_by=lambda o: o.symbol)
+
+
+@BATCH
+@given(orders_by_symbol)
+def test_generated_orders_are_sent_by_ordspec_as_by_the_client(server, orders):
+    quotes = {o.symbol: o.last_price for o in orders}
+    ours = ordspec_sent("\n".join(o.statement() for o in orders), quotes, state=None)
+    theirs = [sdk_capture("kite", lambda k, o=o: kite.place_gtt(k, o), server) for o in orders]
+    assert len(ours) == len(theirs)
+    for order, a, b in zip(orders, theirs, ours):
+        assert same_request(a, b), order.statement()
+
+
+def held(trigger_id: int, order) -> dict:
+    """The GTT Kite would answer for `order` (GET /gtt/triggers/{id}), numbers as JSON numbers."""
+    payload = kite.payload(order)
+    return {
+        **KITE_GTT,
+        "id": trigger_id,
+        "type": payload["trigger_type"],
+        "condition": {
+            "exchange": payload["exchange"],
+            "tradingsymbol": order.symbol,
+            "trigger_values": payload["trigger_values"],
+            "last_price": payload["last_price"],
+        },
+        "orders": [{"exchange": payload["exchange"], "tradingsymbol": order.symbol, **o, "result": None} for o in payload["orders"]],
+    }
+
+
+def modify_statement(trigger_id: int, order) -> str:
+    """MODIFY GTT|OCO ID, writing every value a modify may change."""
+    if isinstance(order, Gtt):
+        return f"MODIFY GTT {trigger_id} qty {order.qty} trigger {text(order.trigger)} {order.direction} limit {text(order.limit)} side {order.side}"
+    return (
+        f"MODIFY OCO {trigger_id} qty {order.qty} target {text(order.target)} limit {text(order.target_limit)}"
+        f" sl {text(order.sl)} limit {text(order.sl_limit)}"
+    )
+
+
+@st.composite
+def modifications(draw):
+    """(the GTT as Kite holds it, the same instrument with new values) pairs, one per symbol."""
+    out = []
+    for before in draw(orders_by_symbol):
+        after = draw(strategies.kite_gtt() if isinstance(before, Gtt) else strategies.kite_oco())
+        side = after.side if isinstance(before, Gtt) else before.side  # an OCO's side is the position's: it stays
+        out.append((before, replace(after, symbol=before.symbol, exchange=before.exchange, segment=before.segment, product=before.product, side=side)))
+    return out
+
+
+@BATCH
+@given(modifications())
+def test_generated_modifies_merged_from_the_state_are_the_clients_modify(server, changes):
+    """MODIFY GTT / MODIFY OCO against a GET /gtt/triggers answer (--state): ordspec sends the
+    whole GTT, merged, exactly as the client's modify_gtt of the new values."""
+    ids = range(KITE_TRIGGER_ID, KITE_TRIGGER_ID + len(changes))
+    state = {"status": "success", "data": [held(i, before) for i, (before, _) in zip(ids, changes)]}
+    quotes = {after.symbol: after.last_price for _, after in changes}
+    ours = ordspec_sent("\n".join(modify_statement(i, after) for i, (_, after) in zip(ids, changes)), quotes, state=state)
+    theirs = [sdk_capture("kite", lambda k, i=i, o=after: kite.modify_gtt(k, i, o), server) for i, (_, after) in zip(ids, changes)]
+    assert len(ours) == len(theirs)
+    for (_, after), a, b in zip(changes, theirs, ours):
+        assert same_request(a, b), modify_statement(0, after)

@@ -167,6 +167,19 @@ class TestSchema:
         ]
         assert all(o["additionalProperties"] is False for o in objects)
 
+    def test_a_case_pattern_takes_exactly_its_enum_in_any_case(self, schema):
+        """The pattern beside an enum (case-insensitive words) takes the enum's words in any case, and no
+        other word: `kind: kite` is not an order kind though `broker: kite` is a broker."""
+        import re
+
+        props = order_object(schema)["properties"]
+        for name in ("kind", "side", "action"):
+            node = resolve(schema, props[name])
+            [pattern] = [b["pattern"] for b in node["anyOf"] if "pattern" in b]
+            words = enum_of(schema, props[name])
+            assert all(re.match(pattern, w.lower()) for w in words), name
+            assert not re.match(pattern, "kite"), name
+
     def test_enums_are_the_languages_words(self, schema):
         props = order_object(schema)["properties"]
         assert enum_of(schema, props["kind"]) == list(KINDS)

@@ -1,4 +1,5 @@
-"""What the broker says exists now (--state): the current SIPs of a Codifi order book.
+"""What the broker says exists now (--state): the current SIPs of a Codifi order book, or
+the GTTs of a Kite answer (compiler/kite_state.py reads those).
 
 A Codifi SIP modify replaces the whole SIP, so ordspec needs the SIP as it
 stands to merge a change into; and with the state known, pausing a SIP that
@@ -143,9 +144,10 @@ def _shown(value) -> str:
 
 
 class State:
-    def __init__(self, path: str, sips: dict[str, dict]):
+    def __init__(self, path: str, sips: dict[str, dict], gtts: dict[str, dict] | None = None):
         self.path = path
         self.sips = sips  # orderNo -> the order book entry
+        self.gtts = gtts or {}  # Kite trigger id -> the GTT as GET answered it
 
     @classmethod
     def load(cls, path: str) -> State:
@@ -164,6 +166,13 @@ class State:
             raise StateError(f"{path} is not a Codifi SIP order book: its JSON nests too deep") from None
         except ValueError as e:
             raise StateError(f"{path} is not JSON: {e}") from None
+        if isinstance(book, dict) and "data" in book and "result" not in book:  # Kite: {"status": "success", "data": ...}
+            from ordspec.compiler.kite_state import GttError, gtts
+
+            try:
+                return cls(path, {}, gtts(book))
+            except GttError as e:
+                raise StateError(f"{path} is not a Kite GTT answer: {e}") from None
         entries = book.get("result") if isinstance(book, dict) else book
         if not isinstance(entries, list):
             found = "an object without a `result` list" if isinstance(book, dict) else _kind(book)
@@ -181,6 +190,9 @@ class State:
 
     def sip(self, order_no: str) -> dict | None:
         return self.sips.get(order_no)
+
+    def gtt(self, trigger_id: str) -> dict | None:
+        return self.gtts.get(trigger_id)
 
     @staticmethod
     def active(entry: dict) -> bool:

@@ -128,7 +128,7 @@ def journal_resolve(key, placed, not_placed, journal_path):
 @click.option("--port", type=int, default=8765, show_default=True, help="the port on 127.0.0.1 (0: any free port)")
 @click.option("--db", default=":memory:", show_default=True, help="SQLite file for the paper brokers' state")
 def paper_broker(port, db):
-    """Serve Groww, INDstocks, Codifi, smallcase and Dhan paper APIs on 127.0.0.1, for trying dispatch."""
+    """Serve every broker's paper API on 127.0.0.1, for trying dispatch."""
     from ordspec.paper.server import main
 
     raise SystemExit(main(port, db))

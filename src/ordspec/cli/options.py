@@ -48,8 +48,8 @@ INSTRUMENTS = Opt(
     metavar="CSV",
     multiple=True,
 )
-QUOTES = Opt("--quotes", "CSV of symbol,last_price: checks triggers against the last price", metavar="CSV")
-STATE = Opt("--state", "the broker's current orders (Codifi: the SIP order book JSON), for MODIFY, PAUSE and RESUME SIP", metavar="JSON")
+QUOTES = Opt("--quotes", "CSV of symbol,last_price: checks triggers against the last price (Kite: the last_price every GTT carries)", metavar="CSV")
+STATE = Opt("--state", "the broker's current orders, for a MODIFY built from them (Codifi: the SIP order book JSON, also for PAUSE and RESUME SIP; Kite: the answer of GET /gtt/triggers/{id} or GET /gtt/triggers)", metavar="JSON")
 GATEWAY = Opt("--gateway", "the smallcase gateway name (the {gatewayName} of its API path)", metavar="NAME")
 CLIENT_ID = Opt("--client-id", "the account's client id, for a broker that names it in every request (Dhan; default: the configuration's client_id, else ORDSPEC_<BROKER>_CLIENT_ID)", metavar="ID", check=client_id)
 AS_OF = Opt("--as-of", "the day to check for (expiry, freeze quantities, tick bands); default: today in India", metavar="DATE", check=as_of)

@@ -69,18 +69,27 @@ def run(path, prices, broker=None, format="text", plot=None, config=None, instru
     found, problems = price_file.read(prices, data)
     problems = codes.diagnostics(problems)
     rules = semantics.BROKERS.get(broker) if broker else None
-    try:
+
+    def check(first_prices: bool):
         checked = Run(
             broker=broker if rules is None or _backend(rules) else None, instruments=instruments, state=state, derive_keys=True,
             as_of=as_of or (found.first.date() if found and found.first else None), config=_config(config),
         )
         checked.load()
+        if first_prices:
+            _first_prices(checked.refdata, found)
         sources = _read_all(checked, [path], None)
         statements = [s for source, form in sources for s in checked.check(source, form)]
         checked.finish()
+        return checked, sources, statements
+
+    try:
+        checked, sources, statements = check(_takes_last_price(broker))
+        named = {checked.broker_of(source.name).name for source, _ in sources if checked.broker_of(source.name)}
+        if broker is None and any(_takes_last_price(name) for name in named):  # (the file's own broker line names it)
+            checked, sources, statements = check(True)
     except UsageError as e:
         return _fail(str(e))
-    named = {checked.broker_of(source.name).name for source, _ in sources if checked.broker_of(source.name)}
     if rules is None:
         if not named:
             return _fail(f"{path}: name a broker with --broker or a `broker NAME` line")
@@ -134,6 +143,23 @@ def _orders(statements, rules, path):
                 found.append(codes.diagnostic("no-prices", stmt.file, span, f"the price file has no rows for {order.symbol}", f"{path.file} has prices for {some}"))
             orders.append(order)
     return orders, found, skipped
+
+
+def _takes_last_price(name: str | None) -> bool:
+    """Whether the broker's requests carry the last price (Kite's GTTs: the direction comes from it)."""
+    from ordspec import compiler
+
+    return name in compiler.names() and compiler.get(name).setting("direction_from_last_price")
+
+
+def _first_prices(refdata, path) -> None:
+    """The path's first price of each symbol is the last price when the orders go in, for a back end
+    whose requests carry one (Kite's GTTs), read as --quotes would give it; a --quotes row wins."""
+    if path is None:
+        return
+    for row in path.rows:  # (in time order: the first row of a symbol is its earliest)
+        if row.symbol not in refdata.quotes:
+            refdata.quotes[row.symbol] = row.price if hasattr(row, "price") else row.open
 
 
 def _backend(rules) -> bool:

@@ -78,7 +78,7 @@ class Broker:
         """The request of the table's operation for `verb`, its path filled with `params`; `part` names it
         among its statement's requests where there are several (one per leg), each journaled on its own."""
         op = self.table["operations"][verb]
-        return Request(self.name, op["name"], op["method"], path(op["path"], **params), query or {}, body, stmt, schema, part)
+        return Request(self.name, op["name"], op["method"], path(op["path"], **params), query or {}, body, stmt, schema, part, self.table["encoding"] if body is not None else "json")
 
     def word(self, table: str, field) -> str:
         """The broker's word for a field's value, from its `enums` table."""

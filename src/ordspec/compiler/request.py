@@ -3,35 +3,59 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
+
+# How a body goes on the wire: a JSON document, or a form (application/x-www-form-urlencoded)
+# whose body is a dict of strings, its fields in the order given.
+CONTENT_TYPES = {"json": "application/json", "form": "application/x-www-form-urlencoded"}
 
 
 class Request:
-    __slots__ = ("broker", "operation", "method", "path", "query", "body", "file", "line", "statement", "schema", "part")
+    __slots__ = ("broker", "operation", "method", "path", "query", "body", "file", "line", "statement", "schema", "part", "encoding")
 
-    def __init__(self, broker, operation, method, path, query, body, stmt, schema, part=None):
+    def __init__(self, broker, operation, method, path, query, body, stmt, schema, part=None, encoding="json"):
+        if encoding not in CONTENT_TYPES:
+            raise ValueError(f"no body encoding {encoding!r}")
         self.broker = broker
         self.operation = operation
         self.method = method
         self.path = path
         self.query = query
         self.body = body
-        self.file = stmt.file
-        self.line = stmt.line
+        self.file = stmt.file if stmt is not None else None  # (None: a read of dispatch's own, such as a listing)
+        self.line = stmt.line if stmt is not None else None
         self.statement = stmt
         self.schema = schema  # the schemas/ file its body (or query) must satisfy
         self.part = part  # which of its statement's requests this is, where it has several (a leg): its own journal key
+        self.encoding = encoding
+
+    @property
+    def content_type(self) -> str | None:
+        return None if self.body is None else CONTENT_TYPES[self.encoding]
+
+    def content(self) -> bytes | None:
+        """The body's bytes as they go on the wire (a form as urllib and requests encode one)."""
+        if self.body is None:
+            return None
+        if self.encoding == "form":
+            return urlencode(list(self.body.items())).encode("ascii")
+        from ordspec.compiler.jsonout import dumps
+
+        return dumps(self.body, indent=None).encode()
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "broker": self.broker,
             "operation": self.operation,
             "method": self.method,
             "path": self.path,
             "query": self.query,
             "body": self.body,
-            "source": {"file": self.file, "line": self.line},
         }
+        if self.encoding != "json":  # (a body without `encoding` is JSON)
+            out["encoding"] = self.encoding
+        out["source"] = {"file": self.file, "line": self.line}
+        return out
 
 
 def path(template: str, **params: str) -> str:

@@ -2,7 +2,8 @@
 
 ORDSPEC_TOKEN is the access token for every broker; ORDSPEC_<BROKER>_TOKEN
 (ORDSPEC_GROWW_TOKEN, ...) overrides it for one broker. smallcase also needs
-ORDSPEC_SMALLCASE_SECRET (the x-gateway-secret). Nothing here is read from a
+ORDSPEC_SMALLCASE_SECRET (the x-gateway-secret), Kite ORDSPEC_KITE_API_KEY (its
+Authorization is "token KEY:TOKEN"). Nothing here is read from a
 file, and every text ordspec prints or journals passes through redact().
 """
 

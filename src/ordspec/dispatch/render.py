@@ -35,7 +35,7 @@ def plan_json(base_url: str, headers: dict, planned, counts: dict | None = None,
             "operation": r.operation,
             "method": r.method,
             "url": url(base_url, r),
-            "headers": {**headers, **({"Content-Type": "application/json"} if r.body is not None else {})},
+            "headers": {**headers, **({"Content-Type": r.content_type} if r.body is not None else {})},
             "body": r.body,
             "journal": state,
         }
@@ -60,7 +60,7 @@ def plan_text(base_url: str, headers: dict, planned, counts: dict | None = None,
         note = {None: "", "confirmed": "  (already sent: would be skipped)", "unknown": "  (an earlier answer was lost)", "sending": "  (an earlier answer was lost)", "rejected": "  (refused before: would be sent again)"}.get(state, "")
         out.append(f"{r.file}:{r.line}  {r.operation}{note}")
         out.append(f"  {r.method} {url(base_url, r)}")
-        for name, value in {**headers, **({"Content-Type": "application/json"} if r.body is not None else {})}.items():
+        for name, value in {**headers, **({"Content-Type": r.content_type} if r.body is not None else {})}.items():
             out.append(f"  {name}: {value}")
         if r.body is not None:
             out.extend("  " + line for line in dumps(r.body, indent=2).split("\n"))

@@ -5,7 +5,8 @@ definite answer, under a key made of the broker, the base URL and the order's id
 (its `ref`, or one derived from what it is). A request the journal has confirmed is not sent
 again. One whose answer was lost is sent again only to a broker that deduplicates (Groww, by
 reference_id: a GA007 answer means the order is there); elsewhere it is reported as unknown,
-with how to check, and the run exits non-zero. Reads (GET, LIST) are sent every time and not
+with how to check, and the run exits non-zero, unless the broker's answers can find exactly that
+order in its book (Answers.find_lost: Kite, the whole GTT in its list). Reads (GET, LIST) are sent every time and not
 journaled. What an answer means is each broker's own reading (answers/<name>.py).
 """
 

@@ -72,12 +72,11 @@ class Transport:
         self._next = max(now, self._next) + self.interval
 
     def send(self, request) -> Answer:
-        from ordspec.compiler.jsonout import dumps
-
+        """Send one request, its body encoded as the request says (Request.content)."""
         httpx = self._httpx
         self._pace()
-        content = None if request.body is None else dumps(request.body, indent=None).encode()
-        headers = {"Content-Type": "application/json"} if content is not None else {}
+        content = request.content()
+        headers = {"Content-Type": request.content_type} if content is not None else {}
         try:
             with self.client.stream(request.method, request.path, params=request.query or None, content=content, headers=headers) as response:
                 data = bytearray()

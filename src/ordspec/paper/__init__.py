@@ -22,7 +22,7 @@ def invalid(schema: str, body) -> str | None:
         # body's shape (an OCO within its position, the list bounds, statuses) each handler checks itself.
         with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schemas", schema), encoding="utf-8") as f:
             _validators[schema] = Draft7Validator(json.load(f))
-    if not isinstance(body, dict):
+    if not isinstance(body, (dict, list)):  # (a list: Kite's `orders`)
         return "the body is not a JSON object"
     errors = sorted(_validators[schema].iter_errors(body), key=lambda e: list(e.absolute_path))
     if not errors:

@@ -7,7 +7,8 @@ Built on the standard library's ThreadingHTTPServer: it is enough for a local
 stand-in, needs no dependency, and owns its sockets, which is what injecting
 faults takes (answering 503 or 429, answering slowly, or acting and then
 dropping the connection without an answer). The paths of the APIs do not
-overlap, so one server is all of them. Faults and a state dump are under /_paper/:
+overlap, so one server is all of them. A body is JSON, or a form where its
+Content-Type says so. Faults and a state dump are under /_paper/:
 
     POST /_paper/faults   [{"method": "POST", "path": "/v1/order-advance/create",
                             "status": 503 | "drop": "before" | "after" | "delay": 2.5,
@@ -26,10 +27,30 @@ import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from ordspec.paper.brokers import handlers
 from ordspec.paper.store import Store
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def read_body(raw: bytes, content_type: str | None):
+    """The body as the handlers take it: None when empty, a form's fields (a dict of strings), parsed
+    JSON, or "not json" / "not form" for one that is not what it says."""
+    if not raw:
+        return None
+    if (content_type or "").split(";")[0].strip().lower() == FORM:
+        try:
+            pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+        except (ValueError, UnicodeDecodeError):
+            return "not form"
+        fields = dict(pairs)
+        return fields if len(fields) == len(pairs) else "not form"  # a field twice: which one counts?
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return "not json"
 
 
 class Faults:
@@ -148,10 +169,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault and "status" in fault:
             headers = {"Retry-After": fault["retry_after"]} if "retry_after" in fault else {}
             return self.reply(fault["status"], fault.get("body") or module.fault(fault["status"]), headers)
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = "not json"
+        body = read_body(raw, self.headers.get("Content-Type"))
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         denied = module.auth(self.headers, body)
         if denied is not None:

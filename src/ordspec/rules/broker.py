@@ -46,7 +46,13 @@ def unsupported(stmt, ctx):
     `documents-disagree`, which can be suppressed. INDstocks lists only NSE in its exchange enum but
     gives an algo_id for BSE orders: ordspec takes BSE as offered and sends
     the BSE algo_id. Codifi's SIP takes CNC or MIS, on every scrip; a
-    smallcase BUY takes no iscid (the BUY creates it).
+    smallcase BUY takes no iscid (the BUY creates it). Kite: a GTT places
+    LIMIT orders only (its docs' order_type; forum comment 51475), CNC in
+    CASH and NRML in FNO (its GTT terms), and has no trigger direction: a
+    single trigger whose written `up`/`down` is not its side of the last
+    price is refused here, and so is a modify that would flip it unsaid, or
+    that names a GTT of the other kind or one no longer active (--state).
+    Kite's GTT has no net `position` and no `security`: both are refused.
 
     Dhan's forever orders (GTT, OCO) take productType CNC or MTF only, which
     are cash products: its page also lists NSE_FNO, but no F&O product, so
@@ -72,7 +78,9 @@ def unsupported(stmt, ctx):
     MTF") and Super Order, https://dhanhq.co/docs/v2/super-order/;
     DhanHQ-py, github.com/dhan-oss/DhanHQ-py (place_super_order: "Price must
     be > 0"); each broker's document for its kinds, segments and products
-    (compiler/<broker>.json).
+    (compiler/<broker>.json);
+    Kite Connect v3, GTT, https://kite.trade/docs/connect/v3/gtt/ and
+    Zerodha's GTT terms, https://zerodha.com/tos/gtt.
     """
     verb, kind = stmt.verb, stmt.kind.value
     broker = ctx.broker
@@ -238,6 +246,10 @@ def not_modifiable(stmt, ctx):
     parent and its child are modified separately: a child order (GTT-) has no
     entry, and a trigger order cannot be turned trigger-market by a modify.
 
+    Kite replaces the whole GTT, so a modify may change the quantity, the
+    trigger values and limit prices (and a single GTT's side); its product
+    is the one its segment allows (CNC, NRML), and a single GTT does not
+    become a two-leg one.
     Dhan modifies one leg of a forever order at a time (quantity, trigger,
     limit or market, validity), never its product, exchange or a direction
     (it has none); a super order's entry (quantity, price), target price and
@@ -254,7 +266,10 @@ def not_modifiable(stmt, ctx):
     https://groww.in/trade-api/docs/python-sdk ("Modifiable Fields - GTT",
     "Modifiable Fields - OCO", "Modify vs Cancel-Create"); INDstocks Smart Order
     APIs, https://api-docs.indstocks.com/smart_orders/ (Modify Smart Order;
-    Modification and Cancellation); DhanHQ v2, Forever Order
+    Modification and Cancellation); Kite Connect v3, GTT,
+    https://kite.trade/docs/connect/v3/gtt/ (Modify: the same parameters as
+    place) and Zerodha's GTT terms, https://zerodha.com/tos/gtt (products);
+    DhanHQ v2, Forever Order
     (https://dhanhq.co/docs/v2/forever/: Modify Forever Order) and Super Order
     (https://dhanhq.co/docs/v2/super-order/: Modify Super Order).
     """

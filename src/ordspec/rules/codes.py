@@ -99,6 +99,8 @@ CODES = _rows(
     ("OS312", "connected-user", _D, ERROR, _FIXED, "A smallcase order that needs a connected user's token, dispatched with a guest token"),
     ("OS313", "unsafe-id", _Q, ERROR, _FIXED, "An order id that a URL would read as a path step, a query or another order"),
     ("OS314", "documents-disagree", _B, ERROR, "", "An order one of the broker's documents offers and another refuses"),
+    ("OS320", "trigger-distance", "ordspec.rules.kite", ERROR, "", "A Kite GTT trigger within 0.25% (or 9 paise) of the last price"),
+    ("OS321", "gtt-count", "ordspec.rules.kite", ERROR, "", "More than 250 Kite GTTs created from one file"),
     ("OS330", "disclosed-quantity", _Q, ERROR, "", "A disclosed quantity of 30% of the quantity or less, or more than the quantity"),
     # OS9xx: ordspec itself
     ("OS999", "internal-error", _R, ERROR, _FIXED, "ordspec failed while checking a statement: a bug to report"),

@@ -35,6 +35,11 @@ class Context:
         return self.run.state
 
     @property
+    def quotes(self) -> str | None:
+        """The --quotes file given (for a help line that says where a last price goes), or None."""
+        return self.run.inputs.quotes
+
+    @property
     def gateway(self) -> str | None:
         return self.run.gateway
 

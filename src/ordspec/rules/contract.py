@@ -359,6 +359,12 @@ def last_price(stmt, ctx):
     A trigger already crossed fires the moment the order is placed (or, at
     INDstocks, is rejected), which is not the order the author meant.
 
+    Decision:
+    Kite's GTT request has no direction: Kite fires a single trigger on the
+    side of the last price. There a GTT whose written direction disagrees
+    is `unsupported` instead, which cannot be suppressed (no request could
+    say the written direction); this rule still checks Kite's two-leg legs.
+
     Example:
     GTT BUY 10 TCS trigger 3985 up limit 3990 product CNC   # --quotes with TCS at 4000
     # error: a GTT that triggers up must trigger above the last price 4000, not at 3985
@@ -368,8 +374,10 @@ def last_price(stmt, ctx):
     (trigger_price: "For BUY: must be strictly greater than CMP. For SELL: must
     be strictly less than CMP"; TriggerPriceVsCMP); Groww Smart Orders API,
     https://groww.in/trade-api/docs/curl/smart-orders (trigger_direction:
-    "Direction to monitor relative to the trigger price"); ordspec policy for
-    the OCO legs.
+    "Direction to monitor relative to the trigger price"); Kite Connect v3,
+    GTT, https://kite.trade/docs/connect/v3/gtt/ (last_price; kite.trade forum,
+    discussions 7265 and 14166: it tells a single trigger's direction);
+    ordspec policy for the OCO legs.
     """
     inst = _instrument(stmt)
     last = ctx.refdata.last_price(stmt.symbol.value) if inst is not None else None
@@ -379,7 +387,8 @@ def last_price(stmt, ctx):
     named = ctx.named("vs_last")
     if entry is not None and entry.trigger is not None:
         trigger = entry.trigger.value
-        if kind == "GTT" and entry.direction is not None:
+        # (a broker that reads the direction off the last price says so in `unsupported`, which cannot be silenced)
+        if kind == "GTT" and entry.direction is not None and not (ctx.offered(stmt) and ctx.broker.setting("direction_from_last_price")):
             up = entry.direction.value == "UP"
             if (trigger <= last) if up else (trigger >= last):
                 where = "above" if up else "below"

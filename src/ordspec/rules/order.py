@@ -91,7 +91,10 @@ def missing_field(stmt, ctx):
     change. With a broker named, its own required fields
     too: Groww needs product_type on create, the segment on modify, cancel and
     get (it routes by segment), and a GTT modify that changes the order needs
-    the order's side. Dhan needs every instrument's securityId, a super
+    the order's side. Kite needs the last price of every GTT (from --quotes)
+    and, for a modify, the GTT as Kite has it (--state: it replaces the
+    whole GTT).
+    Dhan needs every instrument's securityId, a super
     order's target and stop-loss, and a modify that says its whole leg
     (quantity, trigger, limit or market; an ENTRY_LEG its price, target and
     stop-loss too), since Dhan replaces the leg with what the request says.
@@ -114,8 +117,10 @@ def missing_field(stmt, ctx):
     (request schemas, * required parameters; "order.transaction_type: required
     but not modifiable"); ordspec policy (README: The language); Codifi SIP
     Orders API, as each broker publishes it; smallcase Gateway, Transactions,
-    https://developers.gateway.smallcase.com; DhanHQ v2, Forever Order and
-    Super Order, https://dhanhq.co/docs/v2/forever/ and
+    https://developers.gateway.smallcase.com; Kite Connect v3, GTT,
+    https://kite.trade/docs/connect/v3/gtt/ (last_price mandatory: kite.trade
+    forum, discussions 7265 and 14166; modify takes the whole GTT); DhanHQ v2,
+    Forever Order and Super Order, https://dhanhq.co/docs/v2/forever/ and
     https://dhanhq.co/docs/v2/super-order/ (Modify: every field of the leg).
     """
     _missing_parts(stmt, ctx)
