@@ -48,6 +48,12 @@ class Context:
     def state(self):
         return self.run.state
 
+    @property
+    def plan(self) -> bool:
+        """Whether this file holds desired orders, for `ordspec plan` (lint --plan, or `plan = true`)."""
+        settings = self.run._settings.get(self.file)
+        return bool(settings and settings.plan)
+
     def offered(self, stmt) -> bool:
         """Whether a broker is named and offers this statement (else `unsupported` has said all there is)."""
         return self.broker is not None and self.broker.supports(stmt.verb, stmt.kind.value) is not None
@@ -238,7 +244,8 @@ class Run:
         ctx = Context(self, broker, source.name)
         broker_name = broker.name if broker else None
         occurrences: dict[str, int] = {}
-        derive = self.derive_keys or bool(broker and broker.table.get("reference_id", {}).get("derived"))
+        # plan names every order, so its duplicates are found for every broker
+        derive = self.derive_keys or settings.plan or bool(broker and broker.table.get("reference_id", {}).get("derived"))
         for stmt in parsed.statements:
             self.statements += 1
             resolve(stmt, ctx)

@@ -24,7 +24,7 @@ FIXED = (
     "broker-mismatch", "internal-error",
     "missing-field", "not-positive", "missing-price", "unexpected-price", "index-symbol",
     "unsupported", "not-modifiable", "price-precision", "reference-id", "duplicate-reference", "page-range",
-    "notes-length", "unsafe-id", "sip-state", "connected-user", "contract-symbol",
+    "notes-length", "unsafe-id", "sip-state", "connected-user", "contract-symbol", "not-desired-state",
 )
 _UNSUPPRESSIBLE = "This rule cannot be suppressed:"
 SECTIONS = ("What", "Why", "Decision", "Example", "Source")
@@ -120,7 +120,7 @@ def _load() -> None:
     if not _loaded:
         _loaded = True
         # Each module registers its rules when imported.
-        from ordspec.rules import account, broker, contract, order, prices, reading, requests, symbol  # noqa: F401
+        from ordspec.rules import account, broker, contract, desired, order, prices, reading, requests, symbol  # noqa: F401
 
 
 def get(name_or_code: str) -> Rule:
