@@ -61,7 +61,12 @@ def check_files(paths, broker=None, instruments=(), quotes=None, as_of=None, con
             source = run.read(path)
             if source is not None:
                 sources.append((source, None))
-        requests = compile_sources(run, sources)
+        try:
+            requests = compile_sources(run, sources)
+        except UsageError:
+            if not run.failed:
+                raise
+            requests = None  # (an option the files would need, such as --gateway: their errors say more)
     except UsageError as e:
         raise PlanError(str(e)) from None
     brokers = {b.name: b for b in (run.broker_of(name) for name in run.sources) if b is not None}

@@ -113,7 +113,7 @@ def _scrips_same(a: str, b: str) -> bool:
 
 # Fields an order may go without (a MARKET order's limit, a bracket without a target, a SIP of one
 # scrip): there, absent means none, on either side, and adding or dropping one is a change.
-OPTIONAL = frozenset({"price", "trigger", "target.trigger", "target.price", "target.order_type", "sl.trigger", "sl.price", "sl.order_type", "scrips"})
+OPTIONAL = frozenset({"qty", "amount", "price", "trigger", "target.trigger", "target.price", "target.order_type", "sl.trigger", "sl.price", "sl.order_type", "scrips"})
 _UNPRICED = {"price": ("order_type", ("MARKET",)), "target.price": ("target.order_type", ("MARKET",)), "sl.price": ("sl.order_type", ("SL_M",))}
 
 
