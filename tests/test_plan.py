@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ordspec_command
-from tests.dispatch_helpers import DEADLINE, PaperBroker, Run, env_for, kill9, wait_for, write
+from tests.dispatch_helpers import DEADLINE, PaperBroker, Run, env_for, journal_rows, kill9, wait_for, write
 
 AS_OF = "2025-10-01"
 GTT = "GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref tcs-dip-0001"
@@ -395,3 +395,80 @@ def test_detailed_exitcode_makes_every_error_1(tmp_path, paper):
     paper.faults({"method": "GET", "path": "/v1/order-advance/list", "status": 401, "times": 10})
     refused = plan(path, journal, paper, "--detailed-exitcode")
     assert refused.code == 1 and "cannot read the active GTT orders in CASH from Groww" in refused.err, refused
+
+
+def test_kill9_inside_a_replace_leaves_one_order_and_apply_again_finishes_it(tmp_path, paper):
+    journal = tmp_path / "j.sqlite"
+    path = orders_file(tmp_path, INFY)
+    assert apply(path, journal, paper).code == 0
+    old = live(paper)["infy-sell-01"]["id"]
+    orders_file(tmp_path, INFY.replace("product CNC", "product MIS"))
+    paper.faults({"method": "POST", "path": "/v1/order-advance/create", "delay": 4})  # the new order placed, its answer held
+    argv = [ordspec_command(), "apply", "orders.ord", "--yes", "--journal", str(journal), "--base-url", paper.url, "--as-of", AS_OF]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_for("tok-SECRET-9f8e7d6c5b4a39281706"), cwd=tmp_path)
+    try:
+        wait_for(lambda: len(paper.orders()) == 2, "the replacement placed")
+        assert {o["id"]: o["status"] for o in paper.orders()}[old] == "CANCELLED"  # cancelled first
+        kill9(process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=DEADLINE)
+    again = apply(path, journal, paper)
+    assert again.code == 0, again
+    assert "No changes." in again.out  # the replacement was found by its reference id, not placed again
+    statuses = sorted((o["status"], o["data"]["product_type"]) for o in paper.orders())
+    assert statuses == [("ACTIVE", "MIS"), ("CANCELLED", "CNC")]
+    found = [r for r in journal_rows(journal) if r["state"] == "confirmed" and "found at Groww by `ordspec plan`" in (r["message"] or "")]
+    assert len(found) == 1, journal_rows(journal)
+
+
+def test_a_lost_answer_at_codifi_is_found_in_the_order_book(tmp_path, paper):
+    journal = tmp_path / "j.sqlite"
+    sip = "SIP BUY 1 TCS-EQ daily start 2025-06-19 installments 3 name AD product CNC token 11536 registered 2025-05-19 ref tcs-sip"
+    path = orders_file(tmp_path, sip, broker="codifi")
+    paper.faults({"method": "POST", "path": "/orders/sip/execute", "drop": "after"})
+    lost = apply(path, journal, paper)
+    assert lost.code == 1 and "unknown" in lost.out, lost
+    shown = plan(path, journal, paper)
+    assert last_line(shown) == "No changes.", shown  # the SIP is in the order book: it is this one
+    assert apply(path, journal, paper).code == 0
+    assert len(paper.orders("codifi")) == 1
+    (entry,) = [r for r in journal_rows(journal) if r["key"].endswith(" tcs-sip")]
+    assert entry["state"] == "confirmed" and entry["broker_id"] == paper.orders("codifi")[0]["id"]
+
+
+def test_a_lost_answer_at_indstocks_stops_the_plan_until_journal_resolve(tmp_path, paper):
+    journal = tmp_path / "j.sqlite"
+    gtt = "GTT BUY 10 RELIANCE trigger 1520 up limit 1525 product CNC security 3045 ref rel-gtt-1"
+    path = orders_file(tmp_path, gtt, broker="indstocks")
+    paper.faults({"method": "POST", "path": "/smart/order", "drop": "after"})
+    assert apply(path, journal, paper).code == 1
+    stuck = plan(path, journal, paper)
+    assert stuck.code == 1 and "! unknown" in stuck.out and "ordspec journal resolve" in stuck.out, stuck
+    assert "nothing saved" in plan(path, journal, paper, "-o", tmp_path / "x.plan").err
+    assert not (tmp_path / "x.plan").exists()
+    (placed,) = paper.orders("indstocks")
+    resolved = Run(subprocess.run([ordspec_command(), "journal", "resolve", f"indstocks {paper.url} rel-gtt-1", "--placed", placed["id"], "--journal", str(journal)], capture_output=True))
+    assert resolved.code == 0, resolved
+    assert last_line(plan(path, journal, paper)) == "No changes."
+    assert len(paper.orders("indstocks")) == 1
+
+
+def test_the_configuration_says_which_files_are_planned(tmp_path):
+    (tmp_path / "desired").mkdir()
+    (tmp_path / "actions").mkdir()
+    modify = "broker groww\nMODIFY GTT gtt_91a7f4 segment CASH qty 12\n"
+    (tmp_path / "desired" / "a.ord").write_text(modify)
+    (tmp_path / "actions" / "b.ord").write_text(modify)
+    config = tmp_path / "ordspec.toml"
+    config.write_text('[[overrides]]\npaths = ["desired/*.ord"]\nplan = true\n')
+    r = Run(subprocess.run([ordspec_command(), "lint", "desired", "actions", "--format", "json"], capture_output=True, cwd=tmp_path))
+    found = [(d["file"], d["name"]) for d in json.loads(r.out)["diagnostics"]]
+    assert found == [("desired/a.ord", "not-desired-state")], r
+    config.write_text("plan = true\n")
+    r = Run(subprocess.run([ordspec_command(), "lint", "actions", "--format", "json"], capture_output=True, cwd=tmp_path))
+    assert [d["name"] for d in json.loads(r.out)["diagnostics"]] == ["not-desired-state"], r
+    config.write_text('plan = "yes"\n')
+    r = Run(subprocess.run([ordspec_command(), "lint", "actions"], capture_output=True, cwd=tmp_path))
+    assert r.code == 2 and "plan: true or false, not the string 'yes'" in r.err, r

@@ -143,3 +143,15 @@ def _name_of(journal, broker_id: str) -> str | None:
         if row["broker_id"] == broker_id:
             return row["name"]
     return None
+
+
+@given(name=st.from_regex(r"[A-Za-z0-9]{4,8}(-[A-Za-z0-9]{1,5}){0,2}", fullmatch=True), generation=st.integers(1, 10**6))
+def test_a_replacement_reference_id_is_valid_for_groww_and_the_same_every_run(name, generation):
+    from ordspec.plan.model import reference
+    from tests.conftest import lint_text
+
+    ref = reference(name, generation)
+    assert ref == reference(name, generation) and ref != reference(name, generation + 1) and ref != name
+    assert 8 <= len(ref) <= 20 and ref.count("-") <= 2 and ref.replace("-", "").isalnum() and ref.isascii()
+    line = f"GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref {ref}"
+    assert [d.name for d in lint_text(line, broker="groww")] == []  # the reference-id rule takes it

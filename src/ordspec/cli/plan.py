@@ -166,9 +166,14 @@ def apply(paths, yes=False, format="text", broker=None, instruments=(), quotes=N
 
 
 def _execute(p, book, target, format: str, quiet: bool = False) -> int:
+    import sqlite3
+
     from ordspec.plan import apply as applying, render
 
-    done = applying.execute(p, book, target.sender(book))
+    try:
+        done = applying.execute(p, book, target.sender(book))
+    except sqlite3.Error as e:  # the journal failed under apply: what was sent is in it up to here
+        return _fail(f"the journal {book.path} failed ({e}): stopped; `ordspec plan` shows what is left")
     closing = applying.summary(done, p)
     if not quiet:
         sys.stdout.write(render.results_json(done, p, closing) if format == "json" else render.results_text(done, p, closing))
@@ -184,6 +189,8 @@ def _apply_saved(path: str, journal, timeout, rate, format: str) -> int:
         plan = saved.Saved(doc)
     except adapters.PlanError as e:
         return _fail(str(e))
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:  # a well-formed file of another shape
+        return _fail(f"{path} is not a plan this ordspec can apply ({type(e).__name__}: {e})")
     broker = adapters.get(plan.broker)
     try:
         target = _Target(broker, plan.base_url, rate, timeout, None, True)
