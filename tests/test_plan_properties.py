@@ -76,12 +76,13 @@ def line(name: str, o: dict) -> str:
     return f"OCO SELL {o['qty']} NIFTY25OCT24000CE {target} sl {o['sl']} product {o['product']} ref {name}"
 
 
-def plan_once(directory: Path, wanted: dict, journal, transport, apply: bool):
+def plan_once(directory: Path, wanted: dict, journal, transport, apply: bool, broker: str = "groww"):
     path = directory / "orders.ord"
-    path.write_text("broker groww\n" + "".join(line(n, o) + "\n" for n, o in sorted(wanted.items())))
+    write = sip_line if broker == "codifi" else line
+    path.write_text(f"broker {broker}\n" + "".join(write(n, o) + "\n" for n, o in sorted(wanted.items())))
     checked = adapters.check_files([str(path)], as_of=DAY)
     assert checked.requests is not None, [d.message for d in checked.diagnostics]
-    sender = adapters.sender("groww", BASE, journal, transport, adapters.credentials("groww"), sleep=lambda s: None)
+    sender = adapters.sender(broker, BASE, journal, transport, adapters.credentials(broker), sleep=lambda s: None)
     plan = make(checked, BASE, journal, sender, ":memory:")
     if apply:
         done = execute(plan, journal, sender)
@@ -155,3 +156,49 @@ def test_a_replacement_reference_id_is_valid_for_groww_and_the_same_every_run(na
     assert 8 <= len(ref) <= 20 and ref.count("-") <= 2 and ref.replace("-", "").isalnum() and ref.isascii()
     line = f"GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC ref {ref}"
     assert [d.name for d in lint_text(line, broker="groww")] == []  # the reference-id rule takes it
+
+
+sip = st.fixed_dictionaries({
+    "size": st.sampled_from(["1", "2", "INR2000"]),
+    "frequency": st.sampled_from(["daily", "weekly"]),
+    "start": st.sampled_from(["2025-10-06", "2025-11-03"]),
+    "installments": st.sampled_from([3, 5]),
+    "name": st.sampled_from(["core", "core two"]),
+    "plus": st.sampled_from([None, "2 HDFCBANK-EQ token 1333"]),
+})
+
+
+def sip_line(name: str, o: dict) -> str:
+    plus = f" plus {o['plus']}" if o["plus"] else ""
+    return (f"SIP BUY {o['size']} TCS-EQ token 11536 product CNC{plus} {o['frequency']} start {o['start']} "
+            f"installments {o['installments']} name \"{o['name']}\" ref {name}")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=st.dictionaries(st.sampled_from(NAMES), sip, max_size=3),
+       moves=st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(["paused", "cancelled", "none"])), max_size=3),
+       second=st.dictionaries(st.sampled_from(NAMES), sip, max_size=3))
+def test_codifi_sips_converge_too(first, moves, second):
+    transport, journal = InProcess(), Journal(":memory:")
+    store = transport.paper.store
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        plan_once(directory, first, journal, transport, apply=True, broker="codifi")
+        ids = {row["name"]: row["broker_id"] for row in journal.names("codifi", BASE)}
+        for name, move in moves:
+            if name in ids and move != "none":
+                paper_book.set_status(store, ids[name], json.dumps({"status": move}).encode())
+        plan_once(directory, second, journal, transport, apply=True, broker="codifi")
+        again = plan_once(directory, second, journal, transport, apply=False, broker="codifi")
+        assert not again.changes and not again.unknown, [(a.action, a.name, a.changes) for a in again.actions]
+        held = {a.name for a in again.actions if a.action == "held"}
+        live = {row["name"]: row["broker_id"] for row in journal.names("codifi", BASE) if row["state"] == "live"}
+        active = {o.id: o for o in store.all("codifi") if o.status == "active"}
+        for name, want in second.items():
+            if name in held:
+                continue  # inactive outside ordspec: left as it is
+            order = active[live[name]]
+            assert order.data["endPeriod"] == str(want["installments"]) and order.data["sipName"] == want["name"]
+            assert len(order.data["scrips"]) == (2 if want["plus"] else 1)
+        assert set(active) <= set(live.values()) | {ids[n] for n in ids if n in second and n in held}
+    journal.close()

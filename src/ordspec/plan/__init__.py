@@ -83,22 +83,18 @@ def make(checked, base_url: str, journal, sender, journal_path: str) -> Plan:
     plan.managed = found.managed
     builder = Builder(broker, base_url, checked.run, plan.as_of, found.book.state)
     plan.actions = diff.reconcile(desired, found.helds, builder)
+    records = {r["name"]: r for r in found.records}
     for d in desired:  # an order moved within its files: the journal follows it
         h = found.helds.get(d.name)
         if h is not None and h.row is not None and h.state == "live" and (h.file, h.line) != (d.file, d.line):
-            found.records.append({**h.row, "file": d.file, "line": d.line, **_settled(found, d.name)})
+            if d.name in records:
+                records[d.name].update(file=d.file, line=d.line)
+            else:
+                found.records.append({**h.row, "file": d.file, "line": d.line})
     plan.snapshot = snapshot(journal, broker, base_url, found.book)
     if not plan.reader.readable:
         plan.notes.append(f"{plan.title} has no read endpoint: this plan is from the journal alone, and cannot see what happened at the broker since ordspec last sent anything.")
     return plan
-
-
-def _settled(found, name: str) -> dict:
-    """A record already made for `name` (it wins over the row as read)."""
-    for record in found.records:
-        if record["name"] == name:
-            return record
-    return {}
 
 
 def snapshot(journal, broker: str, base_url: str, book) -> dict:

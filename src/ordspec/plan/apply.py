@@ -14,7 +14,6 @@ the journal's lock is held from the refresh to the last answer.
 
 from __future__ import annotations
 
-from ordspec.plan import adapters
 from ordspec.plan.model import CANCEL, CREATE, MODIFY, REPLACE, cover
 from ordspec.plan.state import dump
 
@@ -143,7 +142,3 @@ def summary(done: list[Done], plan) -> str:
     if failed:
         return f"Apply stopped short: {said}; {len(failed)} not done (above)."
     return f"Apply complete: {said}."
-
-
-def title(plan) -> str:
-    return adapters.title(plan.broker)
