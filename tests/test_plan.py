@@ -471,3 +471,15 @@ def test_the_configuration_says_which_files_are_planned(tmp_path):
     config.write_text('plan = "yes"\n')
     r = Run(subprocess.run([ordspec_command(), "lint", "actions"], capture_output=True, cwd=tmp_path))
     assert r.code == 2 and "plan: true or false, not the string 'yes'" in r.err, r
+
+
+def test_no_order_files_is_refused_an_empty_file_cancels_everything(tmp_path, paper):
+    journal = tmp_path / "j.sqlite"
+    path = orders_file(tmp_path, GTT)
+    assert apply(path, journal, paper).code == 0
+    (tmp_path / "empty").mkdir()
+    refused = plan(tmp_path / "empty", journal, paper)
+    assert refused.code == 2 and "a plan of no files would cancel every order" in refused.err, refused
+    orders_file(tmp_path)  # `broker groww` alone: no orders wanted
+    shown = plan(path, journal, paper)
+    assert last_line(shown) == "Plan: 0 to create, 0 to modify, 0 to replace, 1 to cancel.", shown

@@ -61,6 +61,11 @@ def check_files(paths, broker=None, instruments=(), quotes=None, as_of=None, con
             source = run.read(path)
             if source is not None:
                 sources.append((source, None))
+        if not sources and not run.diagnostics:
+            raise PlanError(
+                f"no order files found under {', '.join(paths)}: a plan of no files would cancel every order it placed; "
+                "to mean no orders, name a file that holds none (a `broker NAME` line alone)"
+            )
         try:
             requests = compile_sources(run, sources)
         except UsageError:
