@@ -24,22 +24,22 @@ OCO = "OCO SELL 75 NIFTY25OCT24000CE target 120.50 limit 121 sl 95 product MIS r
 INFY = "GTT SELL 10 INFY trigger 1600 up market product CNC ref infy-sell-01"
 
 
-def cli(*args, journal, paper=None, token="tok-SECRET-9f8e7d6c5b4a39281706", stdin=subprocess.DEVNULL, timeout=120) -> Run:
+def cli(*args, journal, paper=None, token="tok-SECRET-9f8e7d6c5b4a39281706", stdin=subprocess.DEVNULL, timeout=120, rate="50") -> Run:
     """The installed command with --journal; with `paper`, also the paper broker's URL, the day and a fast pace."""
     here = Path(journal).parent  # run from the test's directory: files are shown as the user names them
     words = [str(a.relative_to(here)) if isinstance(a, Path) and a.is_relative_to(here) else str(a) for a in args]
     argv = [ordspec_command(), *words, "--journal", str(journal)]
     if paper is not None:
-        argv += ["--base-url", paper.url, "--as-of", AS_OF, "--rate", "10"]
+        argv += ["--base-url", paper.url, "--as-of", AS_OF, "--rate", rate]
     return Run(subprocess.run(argv, capture_output=True, env=env_for(token), stdin=stdin, timeout=timeout, cwd=here))
 
 
-def plan(path, journal, paper, *extra) -> Run:
-    return cli("plan", path, *extra, journal=journal, paper=paper)
+def plan(path, journal, paper, *extra, rate="50") -> Run:
+    return cli("plan", path, *extra, journal=journal, paper=paper, rate=rate)
 
 
-def apply(path, journal, paper, *extra) -> Run:
-    return cli("apply", path, "--yes", *extra, journal=journal, paper=paper)
+def apply(path, journal, paper, *extra, rate="50") -> Run:
+    return cli("apply", path, "--yes", *extra, journal=journal, paper=paper, rate=rate)
 
 
 def orders_file(tmp_path, *lines, name="orders.ord", broker="groww") -> Path:
@@ -173,7 +173,7 @@ def test_a_saved_plan_is_applied_exactly_or_refused_when_the_book_moved(tmp_path
     fired = live(paper)["tcs-dip-0001"]["id"]
     assert paper.client.post(f"/_paper/orders/{fired}", json={"status": "TRIGGERED"}).status_code == 200
     seen = len(paper.seen)
-    stale = cli("apply", saved, "--rate", "10", journal=journal)
+    stale = cli("apply", saved, "--rate", "50", journal=journal)
     assert stale.code == 1, stale
     assert "is stale: nothing sent" in stale.err and f"{fired}: ACTIVE -> TRIGGERED" in stale.err
     assert all(method == "GET" for method, _ in paper.seen[seen:])  # it read the book again; it sent nothing
@@ -181,11 +181,11 @@ def test_a_saved_plan_is_applied_exactly_or_refused_when_the_book_moved(tmp_path
     # planned again, then applied as saved: exactly its actions
     remade = plan(path, journal, paper, "-o", saved)
     assert "- cancel" in remade.out and "GTT infy-sell-01" in remade.out and "= done" in remade.out, remade
-    applied = cli("apply", saved, "--rate", "10", journal=journal)
+    applied = cli("apply", saved, "--rate", "50", journal=journal)
     assert applied.code == 0, applied
     assert "Apply complete: 0 created, 0 modified, 0 replaced, 1 cancelled." in applied.out
     assert live(paper) == {}
-    assert cli("apply", saved, "--rate", "10", journal=journal).code == 1  # applied once: the journal moved since
+    assert cli("apply", saved, "--rate", "50", journal=journal).code == 1  # applied once: the journal moved since
 
 
 def test_kill9_in_the_middle_of_a_20_order_apply_then_apply_again_places_each_once(tmp_path, paper):
@@ -328,17 +328,17 @@ def test_indstocks_is_planned_from_the_journal_alone_and_says_so(tmp_path, paper
     journal = tmp_path / "j.sqlite"
     bracket = "BRACKET BUY 75 NIFTY25OCT24000CE limit 37 sl 34 limit 33 target 41 limit 42 product NRML security 51011 ref nifty-br-1"
     path = orders_file(tmp_path, bracket, broker="indstocks")
-    assert apply(path, journal, paper).code == 0
+    assert apply(path, journal, paper, rate="10").code == 0
     seen = len(paper.seen)
-    shown = plan(path, journal, paper)
+    shown = plan(path, journal, paper, rate="10")
     assert last_line(shown) == "No changes." and "no read endpoint" in shown.out, shown
     assert len(paper.seen) == seen  # nothing read
     orders_file(tmp_path, bracket.replace("sl 34", "sl 34.5").replace("limit 37", "limit 37.5"), broker="indstocks")
-    assert "~ modify" in plan(path, journal, paper).out
-    assert apply(path, journal, paper).code == 0
+    assert "~ modify" in plan(path, journal, paper, rate="10").out
+    assert apply(path, journal, paper, rate="10").code == 0
     by_kind = {o["kind"]: o for o in paper.orders("indstocks")}
     assert str(by_kind["LIMIT"]["data"]["limit_price"]) == "37.5" and str(by_kind["CHILD"]["data"]["sl_trigger_price"]) == "34.5"
-    assert last_line(plan(path, journal, paper)) == "No changes."
+    assert last_line(plan(path, journal, paper, rate="10")) == "No changes."
 
 
 def test_bad_plan_files_and_a_newer_journal_exit_2_without_a_traceback(tmp_path, paper):
@@ -365,7 +365,7 @@ def test_bad_plan_files_and_a_newer_journal_exit_2_without_a_traceback(tmp_path,
     db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', '9')")
     db.commit()
     db.close()
-    for command in (plan(path, journal, paper), apply(path, journal, paper), cli("apply", saved, "--rate", "10", journal=journal)):
+    for command in (plan(path, journal, paper), apply(path, journal, paper), cli("apply", saved, "--rate", "50", journal=journal)):
         assert command.code == 2 and "written by a newer ordspec (schema 9" in command.err and "Traceback" not in command.err, command
 
 
@@ -442,15 +442,15 @@ def test_a_lost_answer_at_indstocks_stops_the_plan_until_journal_resolve(tmp_pat
     gtt = "GTT BUY 10 RELIANCE trigger 1520 up limit 1525 product CNC security 3045 ref rel-gtt-1"
     path = orders_file(tmp_path, gtt, broker="indstocks")
     paper.faults({"method": "POST", "path": "/smart/order", "drop": "after"})
-    assert apply(path, journal, paper).code == 1
-    stuck = plan(path, journal, paper)
+    assert apply(path, journal, paper, rate="10").code == 1
+    stuck = plan(path, journal, paper, rate="10")
     assert stuck.code == 1 and "! unknown" in stuck.out and "ordspec journal resolve" in stuck.out, stuck
-    assert "nothing saved" in plan(path, journal, paper, "-o", tmp_path / "x.plan").err
+    assert "nothing saved" in plan(path, journal, paper, "-o", tmp_path / "x.plan", rate="10").err
     assert not (tmp_path / "x.plan").exists()
     (placed,) = paper.orders("indstocks")
     resolved = Run(subprocess.run([ordspec_command(), "journal", "resolve", f"indstocks {paper.url} rel-gtt-1", "--placed", placed["id"], "--journal", str(journal)], capture_output=True))
     assert resolved.code == 0, resolved
-    assert last_line(plan(path, journal, paper)) == "No changes."
+    assert last_line(plan(path, journal, paper, rate="10")) == "No changes."
     assert len(paper.orders("indstocks")) == 1
 
 
