@@ -175,3 +175,15 @@ def test_dispatch_does_not_import_the_pipeline_or_the_cli():
 
 def _broker_names() -> list[str]:
     return sorted(p.stem for p in (PACKAGE / "compiler").glob("*.json") if p.stem.isidentifier())
+
+
+def test_plan_sits_above_dispatch_and_the_pipeline_and_enters_through_adapters():
+    # nothing below plan/ imports it (only the CLI runs it) ...
+    below = sorted(f"{m} -> {t}" for m in GRAPH if not _inside(m, "ordspec.plan", "ordspec.cli") for t in GRAPH[m] if _inside(t, "ordspec.plan"))
+    assert below == []
+    # ... and plan/ reaches the rest of ordspec through plan/adapters.py alone
+    outside = sorted(
+        f"{m} -> {t}" for m in GRAPH if _inside(m, "ordspec.plan") and m != "ordspec.plan.adapters"
+        for t in GRAPH[m] if not _inside(t, "ordspec.plan")
+    )
+    assert outside == []

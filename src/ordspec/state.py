@@ -164,6 +164,11 @@ class State:
             raise StateError(f"{path} is not a Codifi SIP order book: its JSON nests too deep") from None
         except ValueError as e:
             raise StateError(f"{path} is not JSON: {e}") from None
+        return cls.from_book(path, book)
+
+    @classmethod
+    def from_book(cls, path: str, book) -> State:
+        """The state in an order book already read as JSON (a file's, or Codifi's answer: `ordspec plan`)."""
         entries = book.get("result") if isinstance(book, dict) else book
         if not isinstance(entries, list):
             found = "an object without a `result` list" if isinstance(book, dict) else _kind(book)

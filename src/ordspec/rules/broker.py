@@ -215,6 +215,10 @@ def not_modifiable(stmt, ctx):
     exchange, for the algo_id); its triggers have no direction to change. A
     parent and its child are modified separately: a child order (GTT-) has no
     entry, and a trigger order cannot be turned trigger-market by a modify.
+    Codifi's SIP modify sends the whole SIP, so every field of one may change
+    (its table lists them); a size alone on a SIP of several scrips names no
+    scrip. `ordspec plan` reads the same tables to tell a modify from a
+    replace.
 
     Example:
     MODIFY OCO oco_a12bc3 segment FNO target 122 limit 123

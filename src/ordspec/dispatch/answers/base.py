@@ -3,6 +3,7 @@
     outcome(request, answer)             what the answer means for the order (an Outcome)
     done_before(request, outcome)        after a lost answer: does this refusal say the first send worked?
     recover(request, transport, since)   after a duplicate: the order the broker holds, and how it differs
+    not_found(message)                   does a refused read say the order does not exist? (plan's refresh)
 
 outcome() reads every broker's answer the same way (429: try again; then the envelope), asking the
 broker's module three things: succeeded(body), confirmed(request, body) and refused(request,
@@ -49,6 +50,15 @@ class Answers:
         """After a duplicate: (the id of the order the broker holds under this key, the fields that differ,
         [] for none, None where ordspec cannot tell); (None, None) when the order cannot be found."""
         return None, None
+
+    @property
+    def recovers(self) -> bool:
+        """Whether this broker can look for an order it holds (it overrides recover): plan asks after a stopped create."""
+        return type(self).recover is not Answers.recover
+
+    def not_found(self, message: str) -> bool:
+        """Whether a refused GET's message says the order does not exist (plan shows it as gone), not a failed read."""
+        return False
 
 
 def refusal(answer, body: dict, unknown: str, rejected: str, code: str | None = None) -> Outcome:
