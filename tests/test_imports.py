@@ -116,7 +116,7 @@ def test_no_import_cycle():
 
 def test_what_is_loaded_by_name_does_not_import_its_loader():
     # The registries import their plugins by name (importlib): the rule modules of rules/codes.py,
-    # compiler/<broker>.py, dispatch/answers/<broker>.py, paper/brokers/<broker>.py. None may lead
+    # compiler/<broker>.py, dispatch/answers/<broker>.py, paper/brokers/<broker>.py, plan/brokers/<broker>.py. None may lead
     # back to what loads it.
     from ordspec.rules.codes import CODES
 
@@ -124,6 +124,7 @@ def test_what_is_loaded_by_name_does_not_import_its_loader():
     loads["ordspec.compiler"] = {f"ordspec.compiler.{name}" for name in _broker_names()}
     loads["ordspec.dispatch.answers"] = {f"ordspec.dispatch.answers.{name}" for name in _broker_names()}
     loads["ordspec.paper.brokers"] = {m for m in MODULES if m.startswith("ordspec.paper.brokers.")}
+    loads["ordspec.plan.brokers"] = {m for m in MODULES if m.startswith("ordspec.plan.brokers.")}
     for loader, plugins in loads.items():
         assert plugins <= set(MODULES), sorted(plugins - set(MODULES))
         assert sorted(p for p in plugins if loader in _reachable(p)) == [], loader

@@ -59,7 +59,7 @@ def _make(paths, broker, instruments, quotes, as_of, base_url, journal, timeout,
     """(plan, journal, target) or an exit code; diagnostics on stderr."""
     from ordspec.cli.commands import _print_diagnostics
     from ordspec.dispatch.journal import Journal, JournalError, default_path
-    from ordspec.plan import adapters, books, make
+    from ordspec.plan import adapters, books, brokers, make
     from ordspec.plan.steps import BuildError
 
     try:
@@ -74,7 +74,7 @@ def _make(paths, broker, instruments, quotes, as_of, base_url, journal, timeout,
     if checked.broker is None:
         return _fail("name the broker the orders are for: --broker, or a `broker NAME` line", error)
     try:
-        target = _Target(checked.broker, base_url, rate, timeout, checked.run.config, lock or books.reader(checked.broker.name).readable)
+        target = _Target(checked.broker, base_url, rate, timeout, checked.run.config, lock or brokers.reader(checked.broker.name).readable)
     except ValueError as e:
         return _fail(str(e), error)
     path = journal or default_path()

@@ -8,7 +8,8 @@ before it is sent, so that a run killed at any point and run again converges.
 
     model.py     desired orders, held orders, actions and steps; reference ids of generations
     adapters.py  the one door into the rest of ordspec (checker, back ends, dispatch, broker hooks)
-    books.py     reading each broker's book (a reader per broker)
+    books.py     what reading a broker's book builds on (Reader, Book, BookOrder)
+    brokers/     a plan module per broker, found by name: its reader, its limits, its modifies
     state.py     the journal's names, settled against the dispatch journal and the book
     diff.py      the reconciler
     steps.py     the requests of each action, as statements compiled by the back ends
@@ -22,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ordspec.plan import adapters, books, diff, state as held_state
+from ordspec.plan import adapters, books, brokers, diff, state as held_state
 from ordspec.plan.model import CHANGES, UNKNOWN, Desired
 from ordspec.plan.steps import Builder
 
@@ -35,7 +36,7 @@ class Plan:
         self.journal_path = journal_path
         self.as_of = as_of
         self.actions: list = []
-        self.reader = books.reader(broker)
+        self.reader = brokers.reader(broker)
         self.state: held_state.State | None = None
         self.managed: dict = {}  # the broker orders read one by one: {id: (kind, segment)}
         self.snapshot: dict = {}
@@ -81,7 +82,7 @@ def make(checked, base_url: str, journal, sender, journal_path: str) -> Plan:
     found = held_state.load(journal, broker, base_url, desired, conn, plan.reader)
     plan.state = found
     plan.managed = found.managed
-    builder = Builder(broker, base_url, checked.run, plan.as_of, found.book.state)
+    builder = Builder(broker, base_url, checked.run, plan.as_of, found.book.state, plan.reader)
     plan.actions = diff.reconcile(desired, found.helds, builder)
     records = {r["name"]: r for r in found.records}
     for d in desired:  # an order moved within its files: the journal follows it

@@ -82,6 +82,12 @@ def check_files(paths, broker=None, instruments=(), quotes=None, as_of=None, con
     return Checked(run, requests, target)
 
 
+def names() -> list[str]:
+    from ordspec import compiler
+
+    return compiler.names()
+
+
 def get(name: str):
     from ordspec import compiler
 

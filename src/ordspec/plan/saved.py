@@ -16,7 +16,7 @@ import os
 from decimal import Decimal
 
 from ordspec import __version__
-from ordspec.plan import adapters, books
+from ordspec.plan import adapters, books, brokers
 from ordspec.plan.adapters import PlanError
 from ordspec.plan.model import Action, Step
 
@@ -116,7 +116,7 @@ def _check(doc: dict) -> None:
     from datetime import date
 
     date.fromisoformat(doc["as_of"])
-    if doc["broker"] not in books.READERS:
+    if doc["broker"] not in adapters.names():
         raise ValueError(f"broker {doc['broker']!r}")
     adapters.get(doc["broker"])
     for a in doc["actions"]:
@@ -167,7 +167,7 @@ def stale(saved: Saved, journal, sender, as_of) -> list[str]:
     """What moved since the plan was made ([] when nothing did): the book, read again, and the journal."""
     from ordspec.plan import digest, snapshot
 
-    reader = books.reader(saved.broker)
+    reader = brokers.reader(saved.broker)
     book = reader.read(books.Connection(saved.broker, sender, as_of), saved.managed) if reader.readable else books.Book(False)
     now = snapshot(journal, saved.broker, saved.base_url, book)
     if digest(now) == saved.digest:
