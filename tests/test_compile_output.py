@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from ordspec.compiler.jsonout import dumps
 from ordspec.compiler.refs import derive, identity
-from ordspec.lint import Run
+from ordspec.pipeline.run import Run
 from tests.conftest import compile_text
 
 # -- the JSON writer
@@ -116,7 +116,7 @@ def test_identity_is_sorted_compact_ascii_json():
 
 
 def test_the_schema_check_passes_a_request_and_names_what_fails():
-    from ordspec.compile import schema_errors
+    from ordspec.pipeline.compile import schema_errors
 
     requests, _ = compile_text("GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC\n")
     (request,) = requests
