@@ -116,7 +116,7 @@ def test_no_import_cycle():
 
 def test_what_is_loaded_by_name_does_not_import_its_loader():
     # The registries import their plugins by name (importlib): the rule modules of rules/codes.py,
-    # compiler/<broker>.py, dispatch/answers/<broker>.py, paper/brokers/<broker>.py. None may lead
+    # compiler/<broker>.py, dispatch/answers/<broker>.py, paper/brokers/<broker>.py, plan/brokers/<broker>.py. None may lead
     # back to what loads it.
     from ordspec.rules.codes import CODES
 
@@ -124,6 +124,7 @@ def test_what_is_loaded_by_name_does_not_import_its_loader():
     loads["ordspec.compiler"] = {f"ordspec.compiler.{name}" for name in _broker_names()}
     loads["ordspec.dispatch.answers"] = {f"ordspec.dispatch.answers.{name}" for name in _broker_names()}
     loads["ordspec.paper.brokers"] = {m for m in MODULES if m.startswith("ordspec.paper.brokers.")}
+    loads["ordspec.plan.brokers"] = {m for m in MODULES if m.startswith("ordspec.plan.brokers.")}
     for loader, plugins in loads.items():
         assert plugins <= set(MODULES), sorted(plugins - set(MODULES))
         assert sorted(p for p in plugins if loader in _reachable(p)) == [], loader
@@ -175,3 +176,15 @@ def test_dispatch_does_not_import_the_pipeline_or_the_cli():
 
 def _broker_names() -> list[str]:
     return sorted(p.stem for p in (PACKAGE / "compiler").glob("*.json") if p.stem.isidentifier())
+
+
+def test_plan_sits_above_dispatch_and_the_pipeline_and_enters_through_adapters():
+    # nothing below plan/ imports it (only the CLI runs it) ...
+    below = sorted(f"{m} -> {t}" for m in GRAPH if not _inside(m, "ordspec.plan", "ordspec.cli") for t in GRAPH[m] if _inside(t, "ordspec.plan"))
+    assert below == []
+    # ... and plan/ reaches the rest of ordspec through plan/adapters.py alone
+    outside = sorted(
+        f"{m} -> {t}" for m in GRAPH if _inside(m, "ordspec.plan") and m != "ordspec.plan.adapters"
+        for t in GRAPH[m] if not _inside(t, "ordspec.plan")
+    )
+    assert outside == []

@@ -238,3 +238,39 @@ def httpx_get(url: str) -> dict:
     import httpx
 
     return httpx.get(url, timeout=10).json()
+
+
+PLAN_MODULE = '''
+    """Acme in a plan: its own limits, and its own modify lines."""
+
+    from ordspec.plan.books import Reader
+
+
+    class Acme(Reader):
+        cannot_know = ("Acme has no read endpoint: this plan is from the journal alone.",)
+
+        def modify(self, builder, d, h, changed):
+            return "Acme modifies nothing in place"
+'''
+
+
+def test_plan_finds_its_plan_module_by_name(acme, tmp_path, monkeypatch):
+    from ordspec.plan import brokers as plan_brokers
+    from ordspec.plan.books import Reader
+    from ordspec.plan.steps import Builder
+
+    # without a plan module: the journal alone, every change a replace, and the plan says both
+    plain = plan_brokers.reader("acme")
+    assert type(plain) is Reader and not plain.readable
+    assert "no plan module" in plain.cannot_know[0]
+    assert Builder("acme", "http://x", None, DAY, reader=plain).modify(None, None, {"qty"}) == "ordspec does not write Acme Securities's modifies"
+    # its own file in plan/brokers/ is found, with no edit anywhere else
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    (folder / "acme.py").write_text(textwrap.dedent(PLAN_MODULE))
+    monkeypatch.setattr(plan_brokers, "__path__", [*plan_brokers.__path__, str(folder)])
+    monkeypatch.delitem(__import__("sys").modules, "ordspec.plan.brokers.acme", raising=False)
+    found = plan_brokers.reader("acme")
+    assert type(found).__name__ == "Acme" and found.cannot_know == ("Acme has no read endpoint: this plan is from the journal alone.",)
+    assert Builder("acme", "http://x", None, DAY, reader=found).modify(None, None, {"qty"}) == "Acme modifies nothing in place"
+    monkeypatch.delitem(__import__("sys").modules, "ordspec.plan.brokers.acme", raising=False)

@@ -125,6 +125,7 @@ class Case:
     quotes: {symbol: last price} for --quotes; state: an order book (JSON
     text) for --state.
     xfail: "BUG: ..." where the failing side does not behave as documented.
+    plan: check the files as `ordspec plan` reads them (lint --plan).
     """
 
     id: str
@@ -142,6 +143,7 @@ class Case:
     state: str | None = None
     fail_state: object = SAME
     xfail: str | None = None
+    plan: bool = False
 
 
 def Y(id, passing, failing, at, **kw) -> Case:
@@ -855,6 +857,14 @@ CASES: dict[str, list[Case]] = {
             broker="groww",
         ),
     ],
+    "not-desired-state": [
+        Case("modify", GTT + " ref tcs-dip-0001", "MODIFY GTT gtt_91a7f4 segment CASH qty 12", (1, 1), broker="groww", plan=True),
+        Case("cancel", GTT, GTT + "\nCANCEL GTT gtt_91a7f4 segment CASH", (2, 1), broker="groww", plan=True),
+        Case("list", GTT, "LIST OCO segment FNO status ACTIVE", (1, 1), broker="groww", plan=True),
+        Case("pause-sip", SIP, "PAUSE SIP 25042400000049", (1, 1), broker="codifi", plan=True),
+        Case("smallcase", SIP, 'SMALLCASE BUY SCET_0010 notes "first buy"', (1, 1), plan=True),
+        Y("yaml-cancel", "orders:\n  - " + GTT + "\n", "orders:\n  - {kind: GTT, action: CANCEL, id: gtt_91a7f4, segment: CASH}\n", (2, 5), broker="groww", plan=True),
+    ],
     "not-modifiable": [
         Case("dhan-direction", DHAN_MODIFY, DHAN_MODIFY.replace("3980", "3980 down"), (1, 46), broker="dhan"),
         Case("dhan-super-leg-limit", "MODIFY BRACKET 5132208051114 target 1610", "MODIFY BRACKET 5132208051114 target 1610 limit 1611", (1, 48), broker="dhan"),
@@ -1263,7 +1273,19 @@ def case_inputs(case: Case, failing: bool, tmp_path: Path) -> tuple[dict, dict]:
     if book is not None:
         state = tmp_path / "orderbook.json"
         state.write_text(book)
-    return files, dict(broker=broker, as_of=as_of, instruments=instruments, quotes=quotes and str(quotes), state=state and str(state))
+    options = dict(broker=broker, as_of=as_of, instruments=instruments, quotes=quotes and str(quotes), state=state and str(state))
+    if case.plan:
+        options["config"] = plan_config()
+    return files, options
+
+
+def plan_config():
+    """The configuration of `ordspec lint --plan` (and of `plan = true`)."""
+    from ordspec.config import Config
+
+    config = Config()
+    config.command_line(plan=True)
+    return config
 
 
 def _params(select=lambda case: True, failing: bool = True):
@@ -1457,7 +1479,7 @@ def test_rule_example_fires(rule, tmp_path):
     if quoted:
         quotes = tmp_path / "quotes.csv"
         quotes.write_text(f"symbol,last_price\n{quoted.group(1)},{quoted.group(2)}\n")
-    run = Run(broker=broker, as_of=as_of, quotes=quotes and str(quotes))
+    run = Run(broker=broker, as_of=as_of, quotes=quotes and str(quotes), config=plan_config() if "--plan" in body else None)
     source = run.read("example.ord", "example.ord", text.encode())
     run.check(source)
     diagnostics = run.finish()

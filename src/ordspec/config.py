@@ -14,6 +14,7 @@ options win over it; per-path overrides win over its top level.
     defaults = { product = "CNC" }         # like `default` lines at the top of every file
     rate = { groww = 2 }                   # dispatch: requests per second, per broker
     client_id = "1000000132"               # the account, for a broker whose table asks for it (Dhan)
+    plan = true                            # lint these files as `ordspec plan` reads them
 
     [[tool.ordspec.overrides]]
     paths = ["legacy/*.ord"]
@@ -29,8 +30,8 @@ from __future__ import annotations
 import os
 from datetime import date
 
-KEYS = ("broker", "instruments", "quotes", "state", "gateway", "client_id", "rate", "select", "ignore", "exclude", "defaults", "overrides")
-OVERRIDE_KEYS = ("paths", "broker", "select", "ignore", "defaults")
+KEYS = ("broker", "instruments", "quotes", "state", "gateway", "client_id", "rate", "select", "ignore", "exclude", "defaults", "plan", "overrides")
+OVERRIDE_KEYS = ("paths", "broker", "select", "ignore", "defaults", "plan")
 MAX_RATE = 100
 
 
@@ -143,13 +144,14 @@ def _has_table(path: str) -> bool:
 class Settings:
     """What applies to one file: the broker, the rule selection and the defaults."""
 
-    __slots__ = ("broker", "select", "ignore", "defaults")
+    __slots__ = ("broker", "select", "ignore", "defaults", "plan")
 
-    def __init__(self, broker=None, select=None, ignore=(), defaults=None):
+    def __init__(self, broker=None, select=None, ignore=(), defaults=None, plan=False):
         self.broker = broker
         self.select = select  # None: every rule
         self.ignore = tuple(ignore)
         self.defaults = dict(defaults or {})
+        self.plan = plan  # the file holds desired orders (`ordspec plan`, `lint --plan`)
 
     def wants(self, code: str, name: str) -> bool:
         from ordspec.rules.codes import FIXED
@@ -180,6 +182,7 @@ class Config:
         self.ignore = read.rules(data, "ignore")
         self.exclude = read.strings(data, "exclude", path=True)
         self.defaults = read.defaults(data, "defaults")
+        self.plan = read.boolean(data, "plan")
         self.overrides = []
         items = data.get("overrides", [])
         if not isinstance(items, list):
@@ -198,6 +201,7 @@ class Config:
                     **({"select": read.rules(item, "select", where)} if "select" in item else {}),
                     "ignore": read.rules(item, "ignore", where),
                     "defaults": read.defaults(item, "defaults", where),
+                    **({"plan": read.boolean(item, "plan", where)} if "plan" in item else {}),
                 }
             )
 
@@ -211,8 +215,13 @@ class Config:
         relative = self.relative(path)
         return any(_matches(relative, p) or _matches(relative, p.rstrip("/") + "/*") or relative.startswith(p.rstrip("/*") + "/") for p in self.exclude)
 
-    def command_line(self, select=None, ignore=()) -> None:
-        """--select replaces every selection (top level and per path); --ignore adds to every file's."""
+    def command_line(self, select=None, ignore=(), plan: bool = False) -> None:
+        """--select replaces every selection (top level and per path); --ignore adds to every file's;
+        --plan reads every file as desired orders."""
+        if plan:
+            self.plan = True
+            for item in self.overrides:
+                item.pop("plan", None)
         if select:
             self.select = list(select)
             for item in self.overrides:
@@ -221,7 +230,7 @@ class Config:
 
     def settings(self, path: str, broker: str | None = None) -> Settings:
         """The settings for one file; `broker` (from the command line) wins."""
-        found = Settings(self.broker, self.select, self.ignore, self.defaults)
+        found = Settings(self.broker, self.select, self.ignore, self.defaults, self.plan)
         relative = self.relative(path) if not path.startswith("<") else path
         for item in self.overrides:
             if any(_matches(relative, p) for p in item["paths"]):
@@ -230,6 +239,7 @@ class Config:
                     found.select = item["select"]
                 found.ignore = found.ignore + tuple(item["ignore"])
                 found.defaults = {**found.defaults, **item["defaults"]}
+                found.plan = item.get("plan", found.plan)
         if broker:
             found.broker = broker
         return found
@@ -258,6 +268,12 @@ class _Reader:
             raise self.fail(where, key, f"a string, not {_kind(value)}")
         if path and (not value or "\x00" in value):
             raise self.fail(where, key, "a path, not an empty string" if not value else "a path cannot hold a NUL character")
+        return value
+
+    def boolean(self, data: dict, key: str, where: str = "") -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(where, key, f"true or false, not {_kind(value)}")
         return value
 
     def strings(self, data: dict, key: str, where: str = "", path: bool = False) -> list[str]:

@@ -166,6 +166,11 @@ class State:
             raise StateError(f"{path} is not a Codifi SIP order book: its JSON nests too deep") from None
         except ValueError as e:
             raise StateError(f"{path} is not JSON: {e}") from None
+        return cls.from_book(path, book)
+
+    @classmethod
+    def from_book(cls, path: str, book) -> State:
+        """The state in an order book already read as JSON (a file's, or Codifi's answer: `ordspec plan`)."""
         if isinstance(book, dict) and "data" in book and "result" not in book:  # Kite: {"status": "success", "data": ...}
             from ordspec.compiler.kite_state import GttError, gtts
 

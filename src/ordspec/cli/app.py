@@ -6,7 +6,7 @@ import click
 
 from ordspec import __version__
 from ordspec.cli import commands
-from ordspec.cli.options import COMPILE, DISPATCH, LINT, Opt, with_choices
+from ordspec.cli.options import APPLY, COMPILE, DISPATCH, LINT, PLAN, Opt, with_choices
 
 
 def _options(table):
@@ -98,6 +98,26 @@ def explain(rule):
 def dispatch(path, **options):
     """Send a file's orders to the broker, each exactly once (see the journal)."""
     raise SystemExit(commands.dispatch(path, **options))
+
+
+@cli.command("plan")
+@click.argument("paths", nargs=-1, required=True, metavar="PATHS...")
+@_options(PLAN)
+def plan_(paths, **options):
+    """Show what would change at the broker to make it match the files' orders (sends nothing)."""
+    from ordspec.cli.plan import plan
+
+    raise SystemExit(plan(list(paths), **options))
+
+
+@cli.command("apply")
+@click.argument("paths", nargs=-1, required=True, metavar="PLAN|PATHS...")
+@_options(APPLY)
+def apply_(paths, **options):
+    """Apply a saved plan exactly (or nothing, if the book moved), or plan and apply the files' orders."""
+    from ordspec.cli.plan import apply
+
+    raise SystemExit(apply(list(paths), **options))
 
 
 @cli.group()

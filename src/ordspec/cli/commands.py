@@ -67,10 +67,10 @@ def _warn(message: str) -> None:
 
 
 def lint(paths, broker=None, instruments=(), quotes=None, state=None, as_of=None, format="text", stdin_filename=None,
-         config=None, jobs=1, exit_zero=False, force_exclude=False, select=(), ignore=()) -> int:
+         config=None, jobs=1, exit_zero=False, force_exclude=False, select=(), ignore=(), plan=False) -> int:
     try:
         settings = _config(config)
-        settings.command_line([n for names in select for n in names], [n for names in ignore for n in names])
+        settings.command_line([n for names in select for n in names], [n for names in ignore for n in names], plan)
         run = Run(broker=broker, instruments=instruments, as_of=as_of, quotes=quotes, state=state, config=settings)
         run.load()
         files = expand(paths, run.config.excluded if run.config.exclude else None, force_exclude, _warn)

@@ -81,6 +81,7 @@ LINT = (
     Opt("--ignore", "do not report these rules (names, codes or code prefixes, comma-separated; repeatable): added to the configuration's ignore", metavar="RULES", check=rule_list, multiple=True),
     Opt("--jobs", "check files in this many processes (0: one per CPU)", metavar="N", short="-j", check=jobs, default=1),
     Opt("--exit-zero", "exit 0 even when there are errors (usage errors still exit 2)", is_flag=True, default=False),
+    Opt("--plan", "check the files as `ordspec plan` reads them: orders that should exist, no actions (as `plan = true` in the configuration)", is_flag=True, default=False),
     Opt("--force-exclude", "apply the configured excludes, and skip YAML that is not an order file, to files named on the command line too (for pre-commit)", is_flag=True, default=False),
     STDIN_NAME,
 )
@@ -165,12 +166,17 @@ def base_url(text: str) -> str:
     return check(text)
 
 
-DISPATCH = (
-    *TARGETED,
-    Opt("--base-url", "the broker's API host (default: its production URL; the paper broker: http://127.0.0.1:PORT)", metavar="URL", check=base_url),
-    Opt("--journal", "the dispatch journal (SQLite; default: $XDG_STATE_HOME/ordspec/journal.sqlite)", metavar="PATH"),
-    Opt("--timeout", "seconds to wait for each answer", metavar="SECONDS", check=seconds, default=None),
-    Opt("--rate", "requests per second (default: the broker's; never above a limit it documents)", metavar="N", check=rate, default=None),
-    Opt("--format", "output format", metavar="FORMAT", choices=("text", "json"), default="text"),
-    STDIN_NAME,
+BASE_URL = Opt("--base-url", "the broker's API host (default: its production URL; the paper broker: http://127.0.0.1:PORT)", metavar="URL", check=base_url)
+JOURNAL = Opt("--journal", "the dispatch journal (SQLite; default: $XDG_STATE_HOME/ordspec/journal.sqlite)", metavar="PATH")
+TIMEOUT = Opt("--timeout", "seconds to wait for each answer", metavar="SECONDS", check=seconds, default=None)
+RATE = Opt("--rate", "requests per second (default: the broker's; never above a limit it documents)", metavar="N", check=rate, default=None)
+FORMAT = Opt("--format", "output format", metavar="FORMAT", choices=("text", "json"), default="text")
+DISPATCH = (*TARGETED, BASE_URL, JOURNAL, TIMEOUT, RATE, FORMAT, STDIN_NAME)
+# plan and apply: dispatch's options but --state (plan reads Codifi's order book itself) and --gateway (no smallcase)
+PLANNED = (CONFIG, BROKER, INSTRUMENTS, QUOTES, AS_OF, BASE_URL, JOURNAL, TIMEOUT, RATE, FORMAT)
+PLAN = (
+    *PLANNED,
+    Opt("--out", "save the plan to this file, for `ordspec apply PLAN`", metavar="PLAN", short="-o"),
+    Opt("--detailed-exitcode", "exit 0 for no changes, 2 for changes, 1 for an error (as terraform plan)", is_flag=True, default=False),
 )
+APPLY = (*PLANNED, Opt("--yes", "apply without asking (without it, apply asks on a terminal and refuses elsewhere)", is_flag=True, default=False))

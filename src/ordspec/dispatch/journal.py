@@ -8,6 +8,13 @@ deduplicates. The journal holds bodies and broker ids, never credentials.
 
 Keys are "broker base-url key": the same order file sent to the paper broker
 and then to the real one is two different sends.
+
+`ordspec plan` and `apply` keep their state here too, in the `names` table:
+which order name maps to which broker order, its generation (a replace makes
+a new one), the fields last applied, and the step begun and not yet settled.
+Schema 1 had the requests table alone; schema 2 adds `names` and `meta`
+(additive: an older journal is migrated when opened, and an older ordspec
+still reads its requests). A journal of a newer schema is refused.
 """
 
 from __future__ import annotations
@@ -35,8 +42,33 @@ CREATE TABLE IF NOT EXISTS requests (
     attempts INTEGER NOT NULL DEFAULT 0,
     created REAL NOT NULL,
     updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS names (
+    broker TEXT NOT NULL,
+    base_url TEXT NOT NULL,
+    name TEXT NOT NULL,
+    generation INTEGER NOT NULL DEFAULT 0,
+    reference TEXT NOT NULL,
+    broker_id TEXT,
+    child_id TEXT,
+    kind TEXT NOT NULL,
+    segment TEXT,
+    applied TEXT,
+    pending TEXT,
+    steps INTEGER NOT NULL DEFAULT 0,
+    file TEXT,
+    line INTEGER,
+    named INTEGER NOT NULL DEFAULT 1,
+    state TEXT NOT NULL,
+    note TEXT,
+    updated REAL NOT NULL,
+    PRIMARY KEY (broker, base_url, name)
 )
 """
+SCHEMA = 2  # the newest journal schema this ordspec reads and writes
+NAME_COLUMNS = ("broker", "base_url", "name", "generation", "reference", "broker_id", "child_id", "kind", "segment",
+                "applied", "pending", "steps", "file", "line", "named", "state", "note")
 
 
 def default_path() -> str:
@@ -71,9 +103,21 @@ def normal_url(url: str) -> str:
 
 
 class Journal:
-    def __init__(self, path: str, lock: bool = True):
+    def __init__(self, path: str, lock: bool = True, readonly: bool = False):
+        """readonly: read an existing journal as it is (`ordspec plan`): no lock, no migration, no write."""
         self.path = path
         self._lock = None
+        if readonly:
+            try:
+                self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+                found = schema_of(self.db)
+                self.db.execute("SELECT count(*) FROM requests").fetchone()
+            except sqlite3.Error as e:
+                raise JournalError(f"cannot read the journal {path}: {e}") from None
+            if found > SCHEMA:
+                self.db.close()
+                raise JournalError(newer(path, found))
+            return
         try:
             if path != ":memory:":
                 os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -82,10 +126,21 @@ class Journal:
             self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")  # a commit is on disk before the request goes out
-            self.db.execute(_SCHEMA)
+            self._migrate()
         except (sqlite3.Error, OSError) as e:
             self._release()
             raise JournalError(f"cannot use the journal {path}: {e}") from None
+        except JournalError:
+            self._release()
+            raise
+
+    def _migrate(self) -> None:
+        found = schema_of(self.db)
+        if found > SCHEMA:
+            raise JournalError(newer(self.path, found))
+        self.db.executescript(_SCHEMA)
+        if found < SCHEMA:
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA),))
 
     def _take_lock(self, path: str) -> None:
         """One dispatch per journal at a time: two at once could both send an order."""
@@ -156,6 +211,42 @@ class Journal:
         else:
             self.settle(key, REJECTED, None, "resolved by hand: not placed")
         return None
+
+
+    # -- plan and apply: names
+
+    def names(self, broker: str, base_url: str) -> list[dict]:
+        """Every name plan/apply keeps for this broker and base URL, as {column: value}."""
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'names'").fetchone():
+            return []  # a schema-1 journal, read without migrating it
+        rows = self.db.execute(
+            f"SELECT {', '.join(NAME_COLUMNS)} FROM names WHERE broker = ? AND base_url = ? ORDER BY name", (broker, base_url)
+        )
+        return [dict(zip(NAME_COLUMNS, row)) for row in rows]
+
+    def save_name(self, row: dict) -> None:
+        """Write one name's row whole (one statement: it is on disk, or it is not)."""
+        values = [row.get(c) for c in NAME_COLUMNS]
+        self.db.execute(
+            f"INSERT OR REPLACE INTO names ({', '.join(NAME_COLUMNS)}, updated) VALUES ({', '.join('?' * len(NAME_COLUMNS))}, ?)",
+            (*values, time.time()),
+        )
+
+
+def schema_of(db) -> int:
+    """The schema of an open journal: 1 before the meta table existed (or for a new file)."""
+    has_meta = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+    if not has_meta:
+        return 1
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    try:
+        return int(row[0]) if row else 1
+    except (TypeError, ValueError):
+        return SCHEMA + 1  # a schema ordspec cannot read is treated as newer: refused, never guessed at
+
+
+def newer(path: str, found: int) -> str:
+    return f"the journal {path} was written by a newer ordspec (schema {found}; this one reads up to {SCHEMA}): use that ordspec, or another --journal"
 
 
 def as_json(entry: Entry) -> dict:

@@ -82,8 +82,12 @@ class Sender:
     def check_hint(self) -> str:
         return self.broker.setting("dispatch.check")
 
+    def key(self, request) -> str | None:
+        """The journal key of a request (plan/apply keys its steps by the order's name instead)."""
+        return journal_key(self.broker.name, self.base_url, request)
+
     def send(self, request) -> Result:
-        key = journal_key(self.broker.name, self.base_url, request)
+        key = self.key(request)
         if key is None:
             outcome, _ = self.attempts(request)
             state = "confirmed" if outcome.kind == CONFIRMED else ("unknown" if outcome.kind == UNKNOWN else "rejected")

@@ -30,6 +30,10 @@ class Inputs:
         reports.extend(skipped(self.refdata.master_problems))
         return self.refdata
 
+    def given_state(self, state) -> None:
+        """A state already read (plan reads Codifi's order book from the broker, not from --state)."""
+        self._state = state
+
     def state(self):
         """The broker's own account of existing orders (--state), or None."""
         if self._state is None and self.state_path:

@@ -131,7 +131,8 @@ class Run:
         self._file_brokers[source.name] = broker
         ctx = Context(self, broker, source.name)
         name = broker.name if broker else None
-        derive = self.derive_keys or (broker is not None and broker.setting("reference_id.derived"))
+        # plan names every order, so its duplicates are found for every broker
+        derive = self.derive_keys or settings.plan or (broker is not None and broker.setting("reference_id.derived"))
         keys = Keys(self.keys, derive, self.derive_keys)
         out = self.diagnostics
         for stmt in parsed.statements:

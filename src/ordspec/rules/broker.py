@@ -245,6 +245,10 @@ def not_modifiable(stmt, ctx):
     exchange, for the algo_id); its triggers have no direction to change. A
     parent and its child are modified separately: a child order (GTT-) has no
     entry, and a trigger order cannot be turned trigger-market by a modify.
+    Codifi's SIP modify sends the whole SIP, so every field of one may change
+    (its table lists them); a size alone on a SIP of several scrips names no
+    scrip. `ordspec plan` reads the same tables to tell a modify from a
+    replace.
 
     Kite replaces the whole GTT, so a modify may change the quantity, the
     trigger values and limit prices (and a single GTT's side); its product

@@ -29,6 +29,7 @@ _R, _O, _L, _C, _S, _B, _Q, _A, _P, _D = (
     "ordspec.rules.reading", "ordspec.rules.order", "ordspec.rules.legs", "ordspec.rules.contract", "ordspec.rules.symbol",
     "ordspec.rules.broker", "ordspec.rules.requests", "ordspec.rules.account", "ordspec.rules.prices", "ordspec.dispatch.rules",
 )
+_W = "ordspec.rules.desired"
 
 
 class Code:
@@ -72,6 +73,7 @@ CODES = _rows(
     ("OS106", "oco-quantity", _L, ERROR, "", "An OCO for more than the position it protects"),
     ("OS107", "oco-direction", _L, ERROR, "", "An OCO whose side does not exit its position"),
     ("OS108", "date-order", _O, ERROR, "", "A SIP that starts before it is registered"),
+    ("OS109", "not-desired-state", _W, ERROR, _FIXED, "An action or a smallcase transaction in a file of orders that should exist (plan)"),
     # OS2xx: the contract and the reference data
     ("OS200", "index-symbol", _C, ERROR, _FIXED, "An index name where a tradable contract belongs"),
     ("OS201", "lot-size", _C, ERROR, "", "A derivatives quantity that is not a whole number of lots"),

@@ -48,6 +48,12 @@ class Context:
         """(key, derived, file, span) of every create of the run, for the run-wide rules."""
         return self.run.keys
 
+    @property
+    def plan(self) -> bool:
+        """Whether this file holds desired orders, for `ordspec plan` (lint --plan, or `plan = true`)."""
+        settings = self.run._settings.get(self.file)
+        return bool(settings and settings.plan)
+
     def offered(self, stmt) -> bool:
         """Whether a broker is named and offers this statement (else `unsupported` has said all there is)."""
         return self.broker is not None and self.broker.supports(stmt.verb, stmt.kind.value) is not None

@@ -5,6 +5,7 @@
     recover(request, transport, since)   after a duplicate: the order the broker holds, and how it differs
     find_lost(request, transport, since) after a create's answer was lost, at a broker that does not
                                          deduplicate: the order its book holds that is this one
+    not_found(message)                   does a refused read say the order does not exist? (plan's refresh)
 
 outcome() reads every broker's answer the same way (429: try again; then the envelope), asking the
 broker's module three things: succeeded(body), confirmed(request, body) and refused(request,
@@ -62,6 +63,15 @@ class Answers:
     def finds_lost(self) -> bool:
         """Whether this broker's find_lost searches its book (it overrides the default)."""
         return type(self).find_lost is not Answers.find_lost
+
+    @property
+    def recovers(self) -> bool:
+        """Whether this broker can look for an order it holds (it overrides recover): plan asks after a stopped create."""
+        return type(self).recover is not Answers.recover
+
+    def not_found(self, message: str) -> bool:
+        """Whether a refused GET's message says the order does not exist (plan shows it as gone), not a failed read."""
+        return False
 
 
 def refusal(answer, body: dict, unknown: str, rejected: str, code: str | None = None) -> Outcome:

@@ -40,6 +40,10 @@ class Groww(Answers):
         """After an answer was lost, whether this refusal says the first send worked (a cancel: GA006)."""
         return request.operation == "cancel_smart_order" and outcome.code == "GA006"
 
+    def not_found(self, message: str) -> bool:
+        """GA004: Groww has no order of that id (a GET of one it dropped)."""
+        return message.startswith("GA004")
+
     def recover(self, request, transport, since: float | None = None) -> tuple:
         """After GA007: the order Groww holds under this reference_id, and how it differs from this one.
 
