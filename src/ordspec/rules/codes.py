@@ -30,6 +30,7 @@ _R, _O, _L, _C, _S, _B, _Q, _A, _P, _D = (
     "ordspec.rules.broker", "ordspec.rules.requests", "ordspec.rules.account", "ordspec.rules.prices", "ordspec.dispatch.rules",
 )
 _W = "ordspec.rules.desired"
+_LP = "ordspec.rules.quotes"
 
 
 class Code:
@@ -84,7 +85,7 @@ CODES = _rows(
     ("OS206", "exchange-mismatch", _C, ERROR, "", "An exchange that does not list the instrument"),
     ("OS207", "unknown-symbol", _C, WARNING, "", "A symbol ordspec cannot read or does not find"),
     ("OS208", "reference-data", _C, INFO, "", "A contract whose lot size ordspec does not know"),
-    ("OS209", "last-price", _C, ERROR, "", "A trigger on the wrong side of the last price (with --quotes)"),
+    ("OS209", "last-price", _LP, ERROR, "", "A trigger on the wrong side of the last price (with --quotes)"),
     ("OS210", "contract-symbol", _S, ERROR, _FIXED, "A symbol on a derivative underlying that does not read as a contract"),
     # OS3xx: the broker and the request
     ("OS301", "unsupported", _B, ERROR, _FIXED, "An order, segment, product, exchange or validity the broker does not offer"),
