@@ -99,3 +99,27 @@ def test_an_order_cancelled_outside_ordspec_is_placed_again(tmp_path, paper, bro
     assert cli("apply", path, journal, paper, *extra).code == 0
     (new,) = live(paper, broker, active)
     assert new["id"] != old["id"]
+
+
+def test_a_plan_past_kites_250_active_gtts_is_refused_naming_the_count(tmp_path, paper):
+    import json
+
+    import httpx
+
+    from tests.dispatch_helpers import TOKEN
+
+    condition = json.dumps({"exchange": "NSE", "tradingsymbol": "SBIN", "trigger_values": [400], "last_price": 473})
+    orders = json.dumps([{"exchange": "NSE", "tradingsymbol": "SBIN", "transaction_type": "BUY", "quantity": 1,
+                          "order_type": "LIMIT", "product": "CNC", "price": 400.5}])
+    headers = {"Authorization": f"token {ENV['ORDSPEC_KITE_API_KEY']}:{TOKEN}", "X-Kite-Version": "3"}
+    with httpx.Client(base_url=paper.url, timeout=10, headers=headers) as http:
+        for _ in range(249):  # placed outside ordspec: Kite counts every active GTT
+            assert http.post("/gtt/triggers", data={"type": "single", "condition": condition, "orders": orders}).status_code == 200
+    journal = tmp_path / "j.sqlite"
+    path = write(tmp_path, "orders.ord", "broker kite", KITE[0])
+    assert cli("plan", path, journal, paper, "--quotes", QUOTES).code == 0  # the 250th fits
+    both = write(tmp_path, "orders.ord", "broker kite", KITE[0], "GTT SELL 1 SBIN trigger 500 up limit 499.5 product CNC ref sbin-up-01")
+    refused = cli("plan", both, journal, paper, "--quotes", QUOTES)
+    assert refused.code == 2 and "at most 250 active GTTs" in refused.err and "lists 249 active" in refused.err, refused
+    assert "would leave 251 (2 to create)" in refused.err
+    assert cli("apply", both, journal, paper, "--quotes", QUOTES).code == 2 and len(paper.orders("kite")) == 249  # nothing sent

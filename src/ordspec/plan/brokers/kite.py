@@ -91,8 +91,13 @@ class Kite(Reader):
                     words.append(f"{leg} {f[leg + '.trigger']} limit {f[leg + '.price']}")
         return [(" ".join(words), sorted(changed))]
 
-    def limit(self, book: Book, creates: int) -> str | None:
-        """Why the plan would pass Kite's limit of active GTTs, or None."""
-        if len(book.active) + creates > LIMIT:
-            return f"Kite holds at most {LIMIT} active GTTs an account: {len(book.active)} are active and this plan would create {creates} more"
+    def refuse(self, book: Book, actions: list) -> str | None:
+        """More active GTTs than Kite holds: those it lists, plus this plan's creates, less its cancels."""
+        from ordspec.plan.model import CANCEL, CREATE
+
+        creates = sum(a.action == CREATE for a in actions)
+        after = len(book.active) + creates - sum(a.action == CANCEL for a in actions)
+        if creates and after > LIMIT:
+            return (f"Kite holds at most {LIMIT} active GTTs an account: it lists {len(book.active)} active, and this plan would "
+                    f"leave {after} ({creates} to create): cancel some at Kite, or place fewer")
         return None
