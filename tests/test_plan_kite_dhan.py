@@ -123,3 +123,30 @@ def test_a_plan_past_kites_250_active_gtts_is_refused_naming_the_count(tmp_path,
     assert refused.code == 2 and "at most 250 active GTTs" in refused.err and "lists 249 active" in refused.err, refused
     assert "would leave 251 (2 to create)" in refused.err
     assert cli("apply", both, journal, paper, "--quotes", QUOTES).code == 2 and len(paper.orders("kite")) == 249  # nothing sent
+
+
+LEGGED = {
+    "kite": (("OCO SELL 75 NIFTY25OCT24000CE target 120.50 limit 121 sl 95 limit 94 product NRML ref nifty-exit-01",
+              "OCO SELL 75 NIFTY25OCT24000CE target 125 limit 125.5 sl 95 limit 94 product NRML ref nifty-exit-01"), ("--quotes", QUOTES), "active"),
+    "dhan": (("BRACKET BUY 10 TCS limit 3990 target 4100 sl 3900 product MIS security 11536 ref tcs-br-0001",
+              "BRACKET BUY 10 TCS limit 3990 target 4120 sl 3900 product MIS security 11536 ref tcs-br-0001"), (), "PENDING"),
+}
+
+
+@pytest.mark.parametrize("broker", sorted(LEGGED))
+def test_a_two_leg_order_is_read_back_and_one_leg_modified_in_place(tmp_path, paper, broker):
+    (first, edited), extra, active = LEGGED[broker]
+    journal = tmp_path / "j.sqlite"
+    path = write(tmp_path, "orders.ord", f"broker {broker}", first)
+    assert cli("apply", path, journal, paper, *extra).code == 0
+    (placed,) = live(paper, broker, active)
+    again = cli("plan", path, journal, paper, *extra, "--detailed-exitcode")
+    assert again.code == 0 and last_line(again) == "No changes.", again
+    write(tmp_path, "orders.ord", f"broker {broker}", edited)
+    shown = cli("plan", path, journal, paper, *extra)
+    assert last_line(shown) == "Plan: 0 to create, 1 to modify, 0 to replace, 0 to cancel.", shown
+    assert cli("apply", path, journal, paper, *extra).code == 0
+    (modified,) = live(paper, broker, active)
+    assert modified["id"] == placed["id"]
+    settled = cli("plan", path, journal, paper, *extra, "--detailed-exitcode")
+    assert settled.code == 0 and last_line(settled) == "No changes.", settled

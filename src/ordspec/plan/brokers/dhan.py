@@ -102,18 +102,36 @@ class Dhan(Reader):
             _price(out, "sl.", data.get("price1"), "SL", "SL_M")
         return out
 
+    def resolve_create(self, conn, book: Book, entry, fields: dict, claimed: set):
+        """A super order is found by its correlationId; a forever order cannot be (its list has none)."""
+        import json
+
+        from ordspec.plan.model import changes
+
+        try:
+            body = json.loads(entry.body) if entry.body else None
+        except ValueError:
+            body = None
+        ref = body.get("correlationId") if isinstance(body, dict) else None
+        if ref is None or "orderFlag" in body:
+            return "unknown", (
+                f"an earlier apply was stopped while sending this order, and Dhan's forever order list carries no correlationId to find it by: "
+                f"look in Dhan's book, then `ordspec journal resolve \"{entry.key}\" --placed ID` or `--not-placed`"
+            )
+        found = [o for o in book.orders.values() if o.ref == ref and o.id not in claimed]
+        if not found:
+            return "absent", None
+        if len(found) > 1 or changes(found[0].fields, fields):
+            return "unknown", f"Dhan holds another order under its correlationId ({', '.join(o.id for o in found)})"
+        return "placed", found[0].id
+
     def modify(self, builder, d, h, changed: set):
         """One request per leg, each leg whole (Dhan replaces a leg); a super order's entry carries its legs."""
         f, kind = d.fields, d.kind
         head = f"MODIFY {kind} {h.broker_id}"
         if kind == "BRACKET":
-            entry = changed & {"qty", "price", "order_type"}
-            words = [head]
-            if entry:
-                words.append(f"qty {f['qty']} limit {f['price']} target {f['target.trigger']} sl {f['sl.trigger']}")
-            else:
-                words += [f"{leg} {f[leg + '.trigger']}" for leg in ("target", "sl") if f"{leg}.trigger" in changed]
-            return [(" ".join(words), sorted(changed))]
+            # a live super order has not traded: Dhan changes its legs with its entry (ENTRY_LEG), not apart
+            return [(f"{head} qty {f['qty']} limit {f['price']} target {f['target.trigger']} sl {f['sl.trigger']}", sorted(changed))]
         validity = f" validity {f['validity']}" if "validity" in f else ""
         if kind == "GTT":
             return [(f"{head} qty {f['qty']} trigger {f['trigger']} {_order(f, '')}{validity}", sorted(changed))]

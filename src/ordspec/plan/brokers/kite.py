@@ -69,7 +69,7 @@ class Kite(Reader):
     def resolve_create(self, conn, book: Book, entry, fields: dict, claimed: set):
         from ordspec.plan.model import changes
 
-        matches = [o.id for o in book.orders.values() if o.id not in claimed and o.state == LIVE and o.fields and not changes(o.fields, fields)]
+        matches = [o.id for o in book.orders.values() if o.id not in claimed and o.state != GONE and o.fields and not changes(o.fields, fields)]
         if len(matches) == 1:
             return "placed", matches[0]
         if not matches:
