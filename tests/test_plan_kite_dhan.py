@@ -150,3 +150,16 @@ def test_a_two_leg_order_is_read_back_and_one_leg_modified_in_place(tmp_path, pa
     assert modified["id"] == placed["id"]
     settled = cli("plan", path, journal, paper, *extra, "--detailed-exitcode")
     assert settled.code == 0 and last_line(settled) == "No changes.", settled
+
+
+@pytest.mark.parametrize("broker", sorted(CASES))
+def test_a_book_that_cannot_be_read_plans_nothing(tmp_path, paper, broker):
+    (first, _), extra, *_ = CASES[broker]
+    journal = tmp_path / "j.sqlite"
+    path = write(tmp_path, "orders.ord", f"broker {broker}", first)
+    assert cli("apply", path, journal, paper, *extra).code == 0
+    listed = "/gtt/triggers" if broker == "kite" else "/super/orders"
+    paper.faults({"method": "GET", "path": listed, "status": 500, "times": 100})
+    shown = cli("plan", path, journal, paper, *extra)
+    assert shown.code == 1 and "cannot read" in shown.err and "Traceback" not in shown.err, shown
+    assert "create" not in shown.out

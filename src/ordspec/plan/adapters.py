@@ -178,9 +178,15 @@ def read_request(broker_name: str, line: str, as_of):
 
 
 def listing(broker_name: str, transport):
-    """Every order the broker holds, as its Answers.listing reads them (neutral records), or None
-    when the answer is not a readable list (Kite: GET /gtt/triggers)."""
-    return answers(broker_name).listing(transport)
+    """Every order the broker holds, as its Answers.listing reads them (neutral records): (records,
+    None), or (None, why) when the list was not read (Kite: GET /gtt/triggers)."""
+    from ordspec.dispatch.transport import Lost, NotSent
+
+    try:
+        found = answers(broker_name).listing(transport)
+    except (NotSent, Lost) as e:
+        return None, str(e)
+    return (found, None) if found is not None else (None, "the answer is not a readable list")
 
 
 def listed(broker_name: str, kind: str, rows: list) -> list[dict]:

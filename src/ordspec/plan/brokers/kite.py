@@ -32,10 +32,10 @@ class Kite(Reader):
 
     def read(self, conn, managed: dict) -> Book:
         book = Book(True)
-        found = adapters.listing(self.broker, conn.sender.transport)
+        found, problem = adapters.listing(self.broker, conn.sender.transport)
         book.reads += 1
         if found is None:
-            raise RefreshError("cannot read the GTT list from Zerodha Kite: its answer to GET /gtt/triggers is not a GTT list")
+            raise RefreshError(f"cannot read the GTT list (GET /gtt/triggers) from Zerodha Kite: {adapters.visible(problem)}")
         book.state = adapters.gtt_state({r["id"]: r["gtt"] for r in found})
         for r in found:
             order = self.order(r)
