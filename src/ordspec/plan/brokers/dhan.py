@@ -138,7 +138,9 @@ class Dhan(Reader):
         words = [f"{head} qty {f['qty']}"]
         for leg in ("target", "sl"):
             if changed & {"qty", "validity", f"{leg}.trigger", f"{leg}.price", f"{leg}.order_type"}:
-                words.append(f"{leg} {f[leg + '.trigger']} {_order(f, leg + '.')}")
+                if leg + ".price" not in f:  # (the language writes no `market` in a MODIFY OCO)
+                    return f"ordspec cannot write a modify of a Dhan OCO's market {'target' if leg == 'target' else 'stop-loss'} leg"
+                words.append(f"{leg} {f[leg + '.trigger']} limit {f[leg + '.price']}")
         return [(" ".join(words) + validity, sorted(changed))]
 
 
