@@ -36,7 +36,7 @@ class _Target:
         pace = _rate(broker, rate or (config.rates.get(broker.name) if config else None))
         if isinstance(pace, str):
             raise ValueError(pace)
-        self.credentials = adapters.credentials(broker.name)
+        self.credentials = adapters.credentials(broker.name, config.client_id if config else None)
         problems = self.credentials.problems()
         if problems:
             raise ValueError("; ".join(problems))

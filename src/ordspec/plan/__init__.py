@@ -84,6 +84,9 @@ def make(checked, base_url: str, journal, sender, journal_path: str) -> Plan:
     plan.managed = found.managed
     builder = Builder(broker, base_url, checked.run, plan.as_of, found.book.state, plan.reader)
     plan.actions = diff.reconcile(desired, found.helds, builder)
+    refused = plan.reader.refuse(found.book, plan.actions)
+    if refused:
+        raise adapters.PlanError(refused)
     records = {r["name"]: r for r in found.records}
     for d in desired:  # an order moved within its files: the journal follows it
         h = found.helds.get(d.name)

@@ -98,6 +98,11 @@ def title(name: str) -> str:
     return get(name).title
 
 
+def create_operations(name: str) -> set[str]:
+    """The operation names of the broker's creates (Dhan: a forever order and a super order)."""
+    return {op["name"] for key, op in get(name).setting("operations").items() if key.split()[0] == "CREATE"}
+
+
 def deduplicates(name: str) -> bool:
     return bool(get(name).setting("dispatch.deduplicates"))
 
@@ -138,18 +143,22 @@ def create_request(run, stmt, key: str):
     return request
 
 
-def statements(broker_name: str, lines: list[str], as_of, book=None):
+def statements(broker_name: str, lines: list[str], as_of, book=None, like=None):
     """Compile lines of the order language for `broker_name`, as a file of them would compile.
 
     Returns (requests, one per line, or None; the diagnostics with a `line` index into `lines`).
-    `book` is Codifi's order book (a State), which a SIP modify is built from.
+    `book` is the broker's book as a State (Codifi's SIPs, Kite's GTTs), which a modify is built
+    from; `like` is the files' run, whose reference data (Kite: the last prices) and client id the
+    lines share.
     """
     from ordspec.config import Config
     from ordspec.pipeline.compile import compile_sources
     from ordspec.pipeline.run import Run
 
-    run = Run(broker=broker_name, as_of=as_of, derive_keys=True, config=Config())
+    run = Run(broker=broker_name, as_of=as_of, derive_keys=True, config=Config(), client_id=like.client_id if like is not None else None)
     run.inputs.given_state(book)
+    if like is not None:
+        run.inputs.refdata = like.refdata
     text = "\n".join(lines) + "\n"
     source = run.read("<plan>", "<plan>", text.encode())
     try:
@@ -168,6 +177,35 @@ def read_request(broker_name: str, line: str, as_of):
     return requests[0]
 
 
+def listing(broker_name: str, transport):
+    """Every order the broker holds, as its Answers.listing reads them (neutral records): (records,
+    None), or (None, why) when the list was not read (Kite: GET /gtt/triggers)."""
+    from ordspec.dispatch.transport import Lost, NotSent
+
+    try:
+        found = answers(broker_name).listing(transport)
+    except (NotSent, Lost) as e:
+        return None, str(e)
+    return (found, None) if found is not None else (None, "the answer is not a readable list")
+
+
+def listed(broker_name: str, kind: str, rows: list) -> list[dict]:
+    """The rows of a list answer already read (Dhan: its forever or super orders) as the neutral
+    records the broker's listing gives."""
+    from importlib import import_module
+
+    record = import_module(f"ordspec.dispatch.answers.{broker_name}").record
+    table = get(broker_name).table
+    return [record(r, kind, table) for r in rows if isinstance(r, dict)]
+
+
+def gtt_state(gtts: dict):
+    """Kite's GTTs (trigger id -> the GTT as listed) as the State a Kite MODIFY is merged from."""
+    from ordspec.state import State
+
+    return State("Kite's GTT list", {}, gtts)
+
+
 def codifi_book(answer_data):
     """Codifi's order book answer as a State, every SIP checked as --state's are; (state, problem)."""
     from ordspec.state import State, StateError
@@ -181,10 +219,15 @@ def codifi_book(answer_data):
 # -- sending
 
 
-def credentials(broker_name: str):
+def credentials(broker_name: str, client_id: str | None = None):
+    """The broker's credentials; a broker whose table asks for the account's client id (Dhan) gets
+    it in its headers: `client_id` (the configuration's), else ORDSPEC_<BROKER>_CLIENT_ID."""
+    from ordspec.config import client_id_of
     from ordspec.dispatch.credentials import Credentials
 
-    return Credentials(get(broker_name))
+    broker = get(broker_name)
+    public = {"client_id": client_id_of(client_id, broker_name)} if broker.setting("client_id") else {}  # (ValueError: a bad one)
+    return Credentials(broker, public=public)
 
 
 def transport(base_url: str, credentials, rate: float, timeout: float):

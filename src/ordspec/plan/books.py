@@ -105,6 +105,10 @@ class Reader:
             f"look in its order book, then `ordspec journal resolve \"{entry.key}\" --placed ID` or `--not-placed`"
         )
 
+    def refuse(self, book: Book, actions: list) -> str | None:
+        """Why the broker would refuse the plan as a whole (Kite: more than 250 active GTTs), or None."""
+        return None
+
     def modify(self, builder, d, h, changed: set):
         """The MODIFY lines of a change in place, each with the fields it covers, or why it is a replace."""
         return f"ordspec does not write {adapters.title(self.broker)}'s modifies"

@@ -48,7 +48,7 @@ def load(journal, broker: str, base_url: str, desired: list, conn, reader) -> St
     state = State()
     prefix = f"{broker} {base_url} "
     entries = {e.key: e for e in journal.entries() if e.key.startswith(prefix)}
-    create_op = adapters.get(broker).setting("operations")["CREATE"]["name"]
+    create_ops = adapters.create_operations(broker)
     for row in journal.names(broker, base_url):
         h = Held(row)
         h.applied = _json(row, "applied") or {}
@@ -58,7 +58,7 @@ def load(journal, broker: str, base_url: str, desired: list, conn, reader) -> St
         state.helds[h.name] = h
     for d in desired:  # an order `ordspec dispatch` placed under the same key is this one
         entry = entries.get(prefix + d.name)
-        if d.name in state.helds or entry is None or entry.operation != create_op or entry.state == REJECTED:
+        if d.name in state.helds or entry is None or entry.operation not in create_ops or entry.state == REJECTED:
             continue
         same = entry.body == adapters.body_text(d.request.body)
         row = {"name": d.name, "generation": 0, "reference": d.name, "kind": d.kind, "segment": d.fields.get("segment"),
@@ -101,7 +101,7 @@ def load(journal, broker: str, base_url: str, desired: list, conn, reader) -> St
         record = _record(h, broker, base_url)
         if record is not None:
             state.records.append(record)
-    ordspec_ids = {e.broker_id for e in entries.values() if e.operation == create_op and e.state == CONFIRMED and e.broker_id}
+    ordspec_ids = {e.broker_id for e in entries.values() if e.operation in create_ops and e.state == CONFIRMED and e.broker_id}
     for ident in state.book.active:
         if ident not in claimed:
             (state.unplanned if ident in ordspec_ids else state.unmanaged).append(ident)

@@ -47,7 +47,7 @@ class Builder:
         lines = self.reader.modify(self, d, h, changed)
         if isinstance(lines, str):
             return lines
-        requests, found = adapters.statements(self.broker, [text for text, _ in lines], self.as_of, self.book)
+        requests, found = adapters.statements(self.broker, [text for text, _ in lines], self.as_of, self.book, self.run)
         refused = [d_.message for _, d_ in found if d_.name == "not-modifiable"]
         if refused:
             return refused[0]
@@ -60,7 +60,7 @@ class Builder:
         return Step("modify", d.name, h.generation, h.reference, out, d.fields, d.kind, h.segment, d.file, d.line)
 
     def _compile(self, lines: list[str]):
-        requests, found = adapters.statements(self.broker, lines, self.as_of, self.book)
+        requests, found = adapters.statements(self.broker, lines, self.as_of, self.book, self.run)
         if requests is None:
             raise BuildError(f"cannot build `{lines[0]}`: {found[0][1].message if found else 'no request'}")
         return requests
