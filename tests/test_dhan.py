@@ -359,6 +359,18 @@ def test_listing_reads_both_books_into_neutral_records(tmp_path, paper):
     assert records[2]["ref"] == "tcs-super-01" and records[0]["ref"] is None  # the forever list carries no correlationId
 
 
+def test_a_list_dhan_refuses_is_no_book_not_an_empty_one():
+    """An unread book is not an empty one: plan would take every order for gone."""
+    from ordspec.dispatch import answers
+
+    class Refusing:
+        def send(self, request):
+            return type("Answer", (), {"status": 500, "payload": {"errorCode": "DH-908"}, "text": ""})()
+
+    dhan = answers.get(compiler.get("dhan"))
+    assert dhan.listing(Refusing()) is None
+
+
 def test_the_client_id_is_a_capability_of_any_broker_whose_table_asks(monkeypatch):
     from ordspec.pipeline import UsageError
     from ordspec.pipeline.run import Run

@@ -60,7 +60,7 @@ class Dhan(Answers):
             return None, None
         kind = "BRACKET" if request.operation == self.broker.setting("operations")["CREATE BRACKET"]["name"] else "GTT"
         orders: dict = {}  # orderId -> its records (a forever OCO is listed once per leg)
-        for r in self._listed(transport, kind):
+        for r in self._listed(transport, kind) or ():  # an unreadable list proves nothing: (None, None)
             if r.get("correlationId") == body["correlationId"]:
                 orders.setdefault(str(r.get("orderId")), []).append(r)
         found = [(ident, differences(held, body)) for ident, held in orders.items()]
@@ -68,19 +68,25 @@ class Dhan(Answers):
         unclear = [f for f in found if f[1] is None]
         return (same or unclear or found or [(None, None)])[0]  # this order, if any is; else what there is
 
-    def listing(self, transport) -> list[dict]:
+    def listing(self, transport) -> list[dict] | None:
         """The orders Dhan holds, as neutral records (see record), for plan/apply: every forever order
-        (GET /forever/orders) and every super order (GET /super/orders)."""
+        (GET /forever/orders) and every super order (GET /super/orders); None when either list could
+        not be read (an unread book is not an empty one: every order would look gone)."""
         out = []
         for kind in ("GTT", "BRACKET"):
-            out.extend(record(r, kind, self.broker.table) for r in self._listed(transport, kind))
+            rows = self._listed(transport, kind)
+            if rows is None:
+                return None
+            out.extend(record(r, kind, self.broker.table) for r in rows)
         return out
 
-    def _listed(self, transport, kind: str) -> list[dict]:
+    def _listed(self, transport, kind: str) -> list[dict] | None:
+        """One list's orders, or None when the answer is not a list (a refusal, an error page)."""
         op = self.broker.setting("operations")[f"LIST {kind}"]
         answer = transport.send(Request(self.broker.name, op["name"], "GET", op["path"], {}, None, _ORIGIN, None))
-        records = answer.payload if 200 <= answer.status < 300 and isinstance(answer.payload, list) else []
-        return [r for r in records if isinstance(r, dict)]
+        if not 200 <= answer.status < 300 or not isinstance(answer.payload, list):
+            return None
+        return [r for r in answer.payload if isinstance(r, dict)]
 
 
 class _Origin:
