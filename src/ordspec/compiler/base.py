@@ -30,6 +30,12 @@ class Broker:
         self.table = table
         self.name: str = table["name"]
         self.title: str = table["title"]
+        # read once, not once per request: what request(), word() and price() use
+        self._operations = {verb: (op["name"], op["method"], op["path"], "{" in op["path"]) for verb, op in table["operations"].items()}
+        self._enums: dict = table["enums"]
+        self._encoding: str = table["encoding"]
+        self._price_number: bool = table["price.json"] == "number"
+        self._places: int | None = table["price.places"]
 
     def __repr__(self) -> str:
         return f"<Broker {self.name}>"
@@ -77,18 +83,19 @@ class Broker:
     def request(self, stmt, verb: str, body, schema: str | None, query: dict | None = None, part: str | None = None, **params) -> Request:
         """The request of the table's operation for `verb`, its path filled with `params`; `part` names it
         among its statement's requests where there are several (one per leg), each journaled on its own."""
-        op = self.table["operations"][verb]
-        return Request(self.name, op["name"], op["method"], path(op["path"], **params), query or {}, body, stmt, schema, part, self.table["encoding"] if body is not None else "json")
+        name, method, template, filled = self._operations[verb]
+        where = path(template, **params) if filled else template
+        return Request(self.name, name, method, where, query or {}, body, stmt, schema, part, self._encoding if body is not None else "json")
 
     def word(self, table: str, field) -> str:
         """The broker's word for a field's value, from its `enums` table."""
-        return self.table["enums"][table][field.value]
+        return self._enums[table][field.value]
 
     def price(self, field):
         """A price as the table says it is written: a string of `price.places` places, or an exact JSON number."""
         if field is None:
             return None
-        if self.table["price.json"] == "number":
+        if self._price_number:
             return field.value  # a Decimal: compiler/jsonout.py writes it exactly
-        places = self.table["price.places"]
+        places = self._places
         return fixed(field.value, places) if places is not None else format(field.value, "f")

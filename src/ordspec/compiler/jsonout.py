@@ -5,13 +5,18 @@ indent it encodes in Python anyway), so this small writer handles the types
 compiled requests hold. Strings go through json's own C escaper, the one
 json.dumps(..., ensure_ascii=False) uses, without building an encoder each
 time. Each container is joined from its members' text, so the pieces alive
-at once are one container's, not one per token of the whole document.
+at once are one container's, not one per token of the whole document. The
+text of a key (`"price": `) and of each level's line breaks is made once and
+kept: a request body is mostly the same keys, over and over.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from json.encoder import encode_basestring as _string  # C: escapes ", \ and control characters only
+
+_BREAKS: dict = {}  # (indent, level) -> _breaks()
+_KEYS: dict = {}  # key -> its text and ": "
 
 
 def dumps(value, indent: int | None = 2) -> str:
@@ -58,10 +63,26 @@ def _number(value: Decimal) -> str:
 
 def _breaks(indent, level: int) -> tuple[str, str, str]:
     """(after the opening bracket, between members, before the closing one)."""
-    if indent is None:
-        return "", ", ", ""
-    inner = "\n" + " " * (indent * (level + 1))
-    return inner, "," + inner, "\n" + " " * (indent * level)
+    found = _BREAKS.get((indent, level))
+    if found is None:
+        if indent is None:
+            found = "", ", ", ""
+        else:
+            inner = "\n" + " " * (indent * (level + 1))
+            found = inner, "," + inner, "\n" + " " * (indent * level)
+        _BREAKS[(indent, level)] = found
+    return found
+
+
+def _key(key) -> str:
+    """`"key": `; a str key's is kept for the next time (keys are the back ends' words: few, and the
+    cache is bounded all the same). Only a str's: 1 == True, and an enum of str is written as str() says."""
+    if type(key) is not str:
+        return _string(str(key)) + ": "
+    text = _string(key) + ": "
+    if len(_KEYS) < 4096:
+        _KEYS[key] = text
+    return text
 
 
 def _mapping(value: dict, indent, level: int) -> str:
@@ -69,12 +90,25 @@ def _mapping(value: dict, indent, level: int) -> str:
         return "{}"
     first, between, last = _breaks(indent, level)
     deeper = level + 1
+    keys = _KEYS
     members = []
+    append = members.append
     for key, item in value.items():
-        t = type(item)  # strings and None, the most common members, without a call
-        text = _string(item) if t is str else "null" if item is None else _encode(item, indent, deeper)
-        members.append(f"{_string(key if type(key) is str else str(key))}: {text}")
-    return "{" + first + between.join(members) + last + "}"
+        k = keys.get(key) if type(key) is str else None
+        if k is None:
+            k = _key(key)
+        t = type(item)  # the most common members without a call through _encode
+        if t is str:
+            append(k + _string(item))
+        elif item is None:
+            append(k + "null")
+        elif t is dict:
+            append(k + (_mapping(item, indent, deeper) if item else "{}"))
+        elif t is int:
+            append(k + str(item))
+        else:
+            append(k + _encode(item, indent, deeper))
+    return f"{{{first}{between.join(members)}{last}}}"
 
 
 def _array(value, indent, level: int) -> str:
