@@ -70,9 +70,15 @@ def segment(value) -> str:
     return text.replace(".", "%2E") if text in (".", "..") else text
 
 
+_SPECS: dict = {}  # places -> its format spec, made once (building it cost a third of a price)
+
+
 def fixed(price: Decimal, places: int) -> str:
     """A decimal string with exactly `places` places; never rounds (price-precision runs first)."""
-    text = format(price, f".{places}f")
+    spec = _SPECS.get(places)
+    if spec is None:
+        spec = _SPECS[places] = f".{places}f"
+    text = format(price, spec)
     if Decimal(text) != price:
         raise ValueError(f"{price} needs more than {places} decimal places")
     return text
