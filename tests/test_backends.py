@@ -788,6 +788,17 @@ class TestSchemas:
             ("smallcase/sip-setup", {"notes": "x"}),
             ("smallcase/exit-iscid", {"orderConfig": {"type": "EXIT"}}),
             ("smallcase/exit-iscid", {"orderConfig": {"type": "BUY", "iscid": "5f58be2e0ae6815aef0d1118"}}),
+            # each condition the schemas say without `not` or `oneOf` (cheaper for fastjsonschema), still refused
+            ("indstocks/place-limit-derivative", {"trigger_price": 36}),  # a LIMIT takes no trigger
+            ("indstocks/place-limit-derivative", {"limit_price": None}),  # nor goes without its price
+            ("indstocks/place-trigger-market-equity", {"limit_price": 1521}),  # a TRIGGER takes no limit_price
+            ("indstocks/place-trigger-market-equity", {"trigger_price": None}),
+            ("indstocks/place-trigger-market-equity", {"order_type": "MARKET"}),  # a MARKET takes no price at all
+            ("indstocks/place-trigger-market-equity", {"product": "MARGIN"}),  # MARGIN is not an EQUITY product
+            ("indstocks/place-trigger-market-equity", {"exchange": "BSE"}),  # BSE's algo id is another
+            ("codifi/execute", {"scrips": [TCS | {"price": "0.00"}]}),  # a price of nothing
+            ("smallcase/buy", {"orderConfig": {"type": "BUY", "iscid": "5f58be2e0ae6815aef0d1118"}}),  # a BUY names its scid
+            ("smallcase/sip-setup", {"orderConfig": {"scid": "SCET_0010"}}),
         ],
     )
     def test_a_wrong_body_is_caught_by_both_validators(self, golden, change):
@@ -797,6 +808,26 @@ class TestSchemas:
         assert schema_errors(g["schema"], body)
         with pytest.raises(fastjsonschema.JsonSchemaException):
             validator(g["schema"])(json.loads(jsonout.dumps(body)))
+
+    @pytest.mark.parametrize(
+        "golden, change",
+        [
+            ("indstocks/place-trigger-market-equity", {"order_type": "MARKET", "trigger_price": None}),
+            ("indstocks/place-trigger-market-equity", {"trigger_limit_price": 1521}),
+            ("indstocks/place-limit-derivative", {"product": "INTRADAY", "segment": "EQUITY"}),
+            ("indstocks/place-limit-derivative", {"exchange": "BSE", "algo_id": "9999999999999999"}),
+            ("codifi/execute", {"scrips": [TCS | {"price": "2000"}]}),
+            ("codifi/execute", {"scrips": [TCS | {"price": "0.05"}, TCS | {"qty": "3"}]}),
+            ("smallcase/buy", {"notes": None}),
+            ("smallcase/exit-iscid", {}),
+        ],
+    )
+    def test_a_right_body_passes_both_validators(self, golden, change):
+        g = load(GOLDEN / f"{golden}.json")
+        body = {**g["body"], **change}
+        body = {k: v for k, v in body.items() if v is not None}
+        assert schema_errors(g["schema"], body) == []
+        validator(g["schema"])(json.loads(jsonout.dumps(body)))
 
 
 # ---------------------------------------------------------------- through the command line
