@@ -96,6 +96,7 @@ class Statement(Span):
         "segment",  # set by resolve: Field, given or inferred, or None
         "key",  # set by the pipeline for creates: the idempotency key (ref, or derived)
         "key_derived",
+        "flawed",  # set by the pipeline: an error was reported on it (or just before it), perhaps one suppressed later
     )
 
     def __init__(self, file: str, verb: str, kind: Field, span: Span):
@@ -122,6 +123,7 @@ class Statement(Span):
         self.segment: Field | None = None
         self.key: str | None = None
         self.key_derived = False
+        self.flawed = False
 
     @property
     def is_create(self) -> bool:

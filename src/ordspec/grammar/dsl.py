@@ -19,7 +19,7 @@ class Parsed:
 
     def __init__(self, source: SourceFile):
         self.source = source
-        self.statements: list = []
+        self.statements = []  # a list, or (stream()) an iterator
         self.diagnostics: list = []  # diagnostics.Report
         self.broker: Field | None = None  # a `broker NAME` line
 
@@ -37,16 +37,54 @@ def text_of(token) -> str:
 
 
 def parse(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parsed:
-    """The statements of a file; `defaults` (from the configuration) apply after the file's own;
-    brokers() names the brokers a `broker` line may name."""
+    """The statements of a file, all read (fmt and the editor hold them); see stream()."""
+    parsed = stream(source, defaults, brokers=brokers)
+    parsed.statements = list(parsed.statements)
+    return parsed
+
+
+def stream(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parsed:
+    """The statements of a file, read lazily: `statements` builds each one as it is taken, so a run
+    holds one statement at a time, not the file's. `defaults` (from the configuration) apply after the
+    file's own; brokers() names the brokers a `broker` line may name. `broker` is final before the first
+    statement is given (held_for_broker); `diagnostics` is complete once every statement is taken."""
     parsed = Parsed(source)
     build = Assembler(source.name, parsed.diagnostics, defaults, brokers)
+    parsed.statements = held_for_broker(parsed, _statements(parsed, build), last_mention(source.text, "broker"))
+    return parsed
+
+
+def last_mention(text: str, word: str) -> int:
+    """The last line on which `word` is written in any case (0 if none): no `broker` line can come after it."""
+    found = None
+    for found in regex(f"(?i){word}").finditer(text):
+        pass
+    return 0 if found is None else text.count("\n", 0, found.start()) + 1
+
+
+def held_for_broker(parsed: Parsed, statements, last_line: int):
+    """`statements`, none given before the file's broker is known: statements before a line that may
+    name it (up to `last_line`) wait for it, since the rules that apply depend on the broker."""
+    held: list = []
+    for stmt in statements:
+        if parsed.broker is None and stmt.line < last_line:
+            held.append(stmt)
+            continue
+        if held:
+            yield from held
+            held = []
+        yield stmt
+    yield from held
+
+
+def _statements(parsed: Parsed, build: Assembler):
+    source = parsed.source
     defaults: dict = {}
     text = source.text
     # in ASCII only a CR can hide text: most files need no search
     hidden = (not text.isascii() or "\r" in text) and regex(_HIDDEN_IN_FILE).search(text) is not None
-    odd = characters.needs_check(source.text)
-    for number, line in enumerate(source.lines, 1):
+    odd = characters.needs_check(text)
+    for number, line in enumerate(source.each_line(), 1):
         if len(line) > MAX_LINE:
             build.report(
                 "syntax",
@@ -55,7 +93,7 @@ def parse(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parse
                 "is this an order file?",
             )
             continue
-        found = hidden and regex(_HIDDEN).search(line)  # source.lines drop CRLF's CR: any CR left ends nothing
+        found = hidden and regex(_HIDDEN).search(line)  # lines drop CRLF's CR: any CR left ends nothing
         if found:
             column = found.start() + 1
             build.report("hidden-text", Span(number, column, number, column + 1), *hidden_text(found.group()))
@@ -72,8 +110,7 @@ def parse(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parse
             word, name = node.children
             broker_line(build, parsed, name.value, span_of(name))
         else:
-            parsed.statements.append(statement(build, node, span_of, defaults))
-    return parsed
+            yield statement(build, node, span_of, defaults)
 
 
 def read_line(build: Assembler, line: str, span_of, check: bool = True):
