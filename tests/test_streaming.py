@@ -36,7 +36,8 @@ def live_statements() -> int:
 def test_lint_holds_one_statement_at_a_time():
     run = Run(as_of=DOC_DAY)
     source = run.read("t.ord", "t.ord", orders(3000).encode())
-    counts = [live_statements() for i, _ in enumerate(run.checked(source)) if i in (1000, 2000)]
+    before = live_statements()  # (other tests may keep some)
+    counts = [live_statements() - before for i, _ in enumerate(run.checked(source)) if i in (1000, 2000)]
     run.finish()
     assert run.statements == 3000 and not run.diagnostics
     assert counts and max(counts) <= 2, counts  # the one being taken (and one in hand), not 1,000
@@ -49,10 +50,11 @@ def test_compile_builds_each_statement_as_it_is_read(monkeypatch):
     def counting(self, request):
         calls.append(1)
         if len(calls) in (500, 1500):
-            counts.append(live_statements())
+            counts.append(live_statements() - before)
         add(self, request)
 
     monkeypatch.setattr(Built, "add", counting)
+    before = live_statements()
     run = Run(as_of=DOC_DAY, derive_keys=True)
     source = run.read("t.ord", "t.ord", orders(2000).encode())
     built = Built(spool=True)
@@ -70,6 +72,16 @@ def test_a_broker_line_after_the_statements_applies_to_them(broker):
     first = lint_text(f"broker {broker}\n{line}\n")
     last = lint_text(f"{line}\nbroker {broker}\n")
     assert [(d.code, d.message) for d in first] == [(d.code, d.message) for d in last]
+
+
+@pytest.mark.parametrize("at", [0, 5, 1 << 20, (1 << 20) - 3, (1 << 20) + 7, 3 << 20])
+def test_the_last_mention_of_broker_is_found_across_slices(at):
+    from ordspec.grammar.dsl import last_mention
+
+    text = ("x" * 63 + "\n") * ((at + 200) // 64 + 1)
+    text = text[:at] + "BroKer" + text[at:]
+    assert last_mention(text, "broker") == text.count("\n", 0, at) + 1
+    assert last_mention(text.replace("BroKer", "brokex"), "broker") == 0
 
 
 def test_the_broker_line_decides_the_rules():

@@ -55,11 +55,16 @@ def stream(source: SourceFile, defaults: dict | None = None, *, brokers) -> Pars
 
 
 def last_mention(text: str, word: str) -> int:
-    """The last line on which `word` is written in any case (0 if none): no `broker` line can come after it."""
-    found = None
-    for found in regex(f"(?i){word}").finditer(text):
-        pass
-    return 0 if found is None else text.count("\n", 0, found.start()) + 1
+    """The last line on which `word` (lower case) is written in any case, 0 if none: no `broker` line
+    comes after it. (Read from the end in slices: no regex on the lint path, no copy of the whole text.)"""
+    size, end = 1 << 20, len(text)
+    while end > 0:
+        start = max(0, end - size)
+        at = text[start:end].lower().rfind(word)  # (lower() keeps ASCII letters where they are)
+        if at >= 0:
+            return text.count("\n", 0, start + at) + 1
+        end = start + len(word) - 1 if start else 0  # the next slice overlaps by a word less one
+    return 0
 
 
 def held_for_broker(parsed: Parsed, statements, last_line: int):
