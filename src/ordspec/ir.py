@@ -19,16 +19,15 @@ class Field(Span):
 
     __slots__ = ("value",)
 
-    def __init__(self, value, line: int, column: int, end_line: int, end_column: int):
-        self.line = line  # (Span's fields, set here: a Field is made for every value read)
-        self.column = column
-        self.end_line = end_line
-        self.end_column = end_column
+    def __init__(self, value, line, column: int = 0, end_line: int = 0, end_column: int = 0):
+        """Field(value, span), or Field(value, line, column, end_line, end_column)."""
         self.value = value
+        if type(line) is not int:  # a span: the common case, one call per value read
+            self.line, self.column, self.end_line, self.end_column = line.line, line.column, line.end_line, line.end_column
+        else:
+            self.line, self.column, self.end_line, self.end_column = line, column, end_line, end_column
 
-    @classmethod
-    def at(cls, value, span: Span) -> Field:
-        return cls(value, span.line, span.column, span.end_line, span.end_column)
+    at = classmethod(lambda cls, value, span: cls(value, span))  # Field(value, span): the same, by name
 
     def __repr__(self) -> str:
         return f"Field({self.value!r} @{self.line}:{self.column})"

@@ -28,6 +28,7 @@ class Broker:
 
     def __init__(self, table: Table):
         self.table = table
+        self._offers = table["supports"]
         self.name: str = table["name"]
         self.title: str = table["title"]
 
@@ -38,11 +39,11 @@ class Broker:
 
     def setting(self, key: str):
         """A value of the table: `"list.max_window_months"`; the schema's default where the table has none."""
-        return self.table[key]
+        return self.table.values[key]
 
     def supports(self, verb: str, kind: str) -> dict | None:
         """What the broker offers for `verb kind` ({"segments": ...}), or None if it does not offer it."""
-        return self.table["supports"].get(f"{verb} {kind}")
+        return self._offers.get(f"{verb} {kind}")
 
     def declares(self, key: str) -> bool:
         """Whether the broker says anything of `key`: a hook it overrides, or a table key it sets."""

@@ -25,8 +25,12 @@ class Parsed:
 
 
 def on_line(number: int):
-    """Spans of tokens on line `number` of a .ord file."""
-    return lambda token: Span(number, token.column, number, token.end_column)
+    """Spans of tokens on line `number` of a .ord file (the driver's tokens of the line are their own)."""
+
+    def span_of(token) -> Span:
+        return token if token.line == number else Span(number, token.column, number, token.end_column)
+
+    return span_of
 
 
 def text_of(token) -> str:
@@ -104,7 +108,7 @@ def _statements(parsed: Parsed, build: Assembler):
             build.report("hidden-text", Span(number, column, number, column + 1), *hidden_text(found.group()))
             continue  # the line is not what an editor shows: nothing of it is read
         span_of = on_line(number)
-        node = read_line(build, line, span_of, odd)
+        node = read_line(build, line, span_of, odd, number)
         if node is None:
             continue
         rule = node.rule
@@ -118,11 +122,11 @@ def _statements(parsed: Parsed, build: Assembler):
             yield statement(build, node, span_of, defaults)
 
 
-def read_line(build: Assembler, line: str, span_of, check: bool = True):
+def read_line(build: Assembler, line: str, span_of, check: bool = True, number: int = 1):
     """The tree of one line; None for a blank line or one reported (a syntax error, a character out of place)."""
     check = check and characters.needs_check(line)
     try:
-        node = driver.parse_line(line)
+        node = driver.parse_line(line, number=number)
     except driver.ParseError as error:
         if not (check and odd_character(build, line, None, span_of)):
             syntax_error(build, error, span_of)
@@ -171,7 +175,7 @@ def broker_line(build: Assembler, parsed: Parsed, name: str, span: Span) -> None
     elif ascii_lower(name) not in build.brokers():
         build.report("bad-value", span, f"`{name}` is not a broker: expected {', '.join(build.brokers())}")
     else:
-        parsed.broker = Field.at(ascii_lower(name), span)
+        parsed.broker = Field(ascii_lower(name), span)
 
 
 def statement(build: Assembler, node, span_of, defaults: dict):

@@ -32,11 +32,11 @@ def resolve(stmt, ctx: Context) -> None:
         exchange = stmt.options.get("exchange")
         stmt.instrument = ctx.refdata.lookup(stmt.symbol.value, exchange.value if exchange else None, ctx.as_of)
     if verb == CREATE and "exchange" not in stmt.options and "exchange" not in stmt.invalid and applies(OPTIONS["exchange"][2], verb, kind):
-        stmt.options["exchange"] = Field.at(stmt.instrument.exchange if stmt.instrument else "NSE", stmt.kind)
+        stmt.options["exchange"] = Field(stmt.instrument.exchange if stmt.instrument else "NSE", stmt.kind)
         stmt.defaulted.add("exchange")
     segment = stmt.options.get("segment")
     if segment is None and stmt.instrument is not None and stmt.instrument.segment:
-        segment = Field.at(stmt.instrument.segment, stmt.symbol)  # (a SIP has no segment option, but its scrip has one)
+        segment = Field(stmt.instrument.segment, stmt.symbol)  # (a SIP has no segment option, but its scrip has one)
     stmt.segment = segment
 
 
@@ -149,18 +149,22 @@ class Run:
         keys = Keys(self.keys, derive, self.derive_keys)
         out = self.diagnostics
         read = 0  # of the front end's reports
+        chosen: dict = {}  # (verb, kind) -> [(rule, its check)]: the rules that apply, found once
         for stmt in statements:
             self.statements += 1
             resolve(stmt, ctx)
             keys.assign(stmt)
+            what = (stmt.verb, stmt.kind.value)
+            rules = chosen.get(what)
+            if rules is None:
+                rules = chosen[what] = [(r, r.check) for r in self._statement_rules(name, broker, *what, settings)]
             start = len(out)
-            for rule in self._statement_rules(name, broker, stmt.verb, stmt.kind.value, settings):
+            for rule, check in rules:
                 ctx.rule = rule
-                mark = len(out)
                 try:
-                    rule.check(stmt, ctx)
+                    check(stmt, ctx)
                 except Exception as e:  # a bug in a rule must not cost the user the rest of the run
-                    del out[mark:]
+                    out[start:] = [d for d in out[start:] if d.code != rule.code]  # (what it said before it failed)
                     out.append(_INTERNAL.diagnostic(stmt.file, stmt, f"rule {rule.name} failed on this statement: {type(e).__name__}: {e}", "please report this"))
             if len(reports) > read:
                 stmt.flawed = any(codes.BY_NAME[r.name].severity == ERROR for r in reports[read:])

@@ -28,7 +28,8 @@ class Context:
 
     @property
     def refdata(self):
-        return self.run.refdata
+        found = self.run.inputs.refdata  # (read once; asked for by several rules on every statement)
+        return found if found is not None else self.run.refdata
 
     @property
     def state(self):
