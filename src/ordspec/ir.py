@@ -134,15 +134,18 @@ class Statement(Span):
         return default if field is None else field.value
 
     def legs(self) -> list[Leg]:
-        return [leg for leg in (self.entry, self.target, self.sl) if leg is not None]
+        return list(filter(None, (self.entry, self.target, self.sl)))  # (a Leg is never false)
 
-    def prices(self):
+    def prices(self) -> list:
         """Every price of the statement: (leg, what, Field) with what "trigger" or "price"."""
-        for leg in self.legs():
-            if leg.trigger is not None:
-                yield leg, "trigger", leg.trigger
-            if leg.price is not None:
-                yield leg, "price", leg.price
+        out = []
+        for leg in (self.entry, self.target, self.sl):
+            if leg is not None:
+                if leg.trigger is not None:
+                    out.append((leg, "trigger", leg.trigger))
+                if leg.price is not None:
+                    out.append((leg, "price", leg.price))
+        return out
 
     def position(self) -> int | None:
         """The net position an OCO protects: given, or +qty for SELL and -qty for BUY."""
