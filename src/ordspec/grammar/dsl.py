@@ -222,7 +222,8 @@ def statement(build: Assembler, node, span_of, defaults: dict):
             method = build.trigger if word.type == "TRIGGER" else build.limit
             method(stmt, parts[1].value, span_of(word), span_of(parts[1]))
         elif kind == "option":
-            build.option(stmt, word.value, text_of(parts[1]), span_of(word), span_of(parts[1]))
+            value = parts[1]
+            build.option(stmt, word.value, value.value if value.type != "STRING" else text_of(value), span_of(word), span_of(value))
         elif kind == "flag":
             if word.type == "MARKET":
                 build.market(stmt, span_of(word))
