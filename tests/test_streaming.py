@@ -35,11 +35,11 @@ def live_statements() -> int:
 
 def test_lint_holds_one_statement_at_a_time():
     run = Run(as_of=DOC_DAY)
-    source = run.read("t.ord", "t.ord", orders(3000).encode())
+    source = run.read("t.ord", "t.ord", orders(1200).encode())
     before = live_statements()  # (other tests may keep some)
-    counts = [live_statements() - before for i, _ in enumerate(run.checked(source)) if i in (1000, 2000)]
+    counts = [live_statements() - before for i, _ in enumerate(run.checked(source)) if i in (400, 1000)]
     run.finish()
-    assert run.statements == 3000 and not run.diagnostics
+    assert run.statements == 1200 and not run.diagnostics
     assert counts and max(counts) <= 2, counts  # the one being taken (and one in hand), not 1,000
 
 
@@ -49,21 +49,21 @@ def test_compile_builds_each_statement_as_it_is_read(monkeypatch):
 
     def counting(self, request):
         calls.append(1)
-        if len(calls) in (500, 1500):
+        if len(calls) in (300, 900):
             counts.append(live_statements() - before)
         add(self, request)
 
     monkeypatch.setattr(Built, "add", counting)
     before = live_statements()
     run = Run(as_of=DOC_DAY, derive_keys=True)
-    source = run.read("t.ord", "t.ord", orders(2000).encode())
+    source = run.read("t.ord", "t.ord", orders(1000).encode())
     built = Built(spool=True)
     assert compile_sources(run, [(source, None)], built) is built
     assert counts and max(counts) <= 2, counts
     written = io.StringIO()
     built.write(written)
     built.close()
-    assert len(json.loads(written.getvalue())) == 2000
+    assert len(json.loads(written.getvalue())) == 1000
 
 
 @pytest.mark.parametrize("broker", compiler.names())
