@@ -1385,6 +1385,20 @@ def test_internal_error_reports_the_statement_and_the_run_goes_on(monkeypatch):
     assert diagnostics[0].help
 
 
+def test_a_rule_that_fails_half_way_takes_back_what_it_said(monkeypatch):
+    rule = registry.get("tick-size")
+    check = rule.check
+
+    def half(stmt, ctx):
+        check(stmt, ctx)  # reports the tick size
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(rule, "check", half)
+    # lot-size and tick-size both fire on this statement; only tick-size's report is taken back
+    diagnostics = lint_text(OCO.replace("SELL 75", "SELL 50").replace("120.5", "120.53") + " product MIS\n")
+    assert sorted(d.name for d in diagnostics) == ["internal-error", "lot-size"], show(diagnostics)
+
+
 def test_internal_error_fails_the_statement_so_nothing_compiles(monkeypatch):
     def broken(stmt, ctx):
         raise ValueError("bad")

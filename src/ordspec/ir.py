@@ -19,16 +19,15 @@ class Field(Span):
 
     __slots__ = ("value",)
 
-    def __init__(self, value, line: int, column: int, end_line: int, end_column: int):
-        self.line = line  # (Span's fields, set here: a Field is made for every value read)
-        self.column = column
-        self.end_line = end_line
-        self.end_column = end_column
+    def __init__(self, value, line, column: int = 0, end_line: int = 0, end_column: int = 0):
+        """Field(value, span), or Field(value, line, column, end_line, end_column)."""
         self.value = value
+        if type(line) is not int:  # a span: the common case, one call per value read
+            self.line, self.column, self.end_line, self.end_column = line.line, line.column, line.end_line, line.end_column
+        else:
+            self.line, self.column, self.end_line, self.end_column = line, column, end_line, end_column
 
-    @classmethod
-    def at(cls, value, span: Span) -> Field:
-        return cls(value, span.line, span.column, span.end_line, span.end_column)
+    at = classmethod(lambda cls, value, span: cls(value, span))  # Field(value, span): the same, by name
 
     def __repr__(self) -> str:
         return f"Field({self.value!r} @{self.line}:{self.column})"
@@ -96,6 +95,7 @@ class Statement(Span):
         "segment",  # set by resolve: Field, given or inferred, or None
         "key",  # set by the pipeline for creates: the idempotency key (ref, or derived)
         "key_derived",
+        "flawed",  # set by the pipeline: an error was reported on it (or just before it), perhaps one suppressed later
     )
 
     def __init__(self, file: str, verb: str, kind: Field, span: Span):
@@ -122,6 +122,7 @@ class Statement(Span):
         self.segment: Field | None = None
         self.key: str | None = None
         self.key_derived = False
+        self.flawed = False
 
     @property
     def is_create(self) -> bool:
@@ -133,15 +134,18 @@ class Statement(Span):
         return default if field is None else field.value
 
     def legs(self) -> list[Leg]:
-        return [leg for leg in (self.entry, self.target, self.sl) if leg is not None]
+        return list(filter(None, (self.entry, self.target, self.sl)))  # (a Leg is never false)
 
-    def prices(self):
+    def prices(self) -> list:
         """Every price of the statement: (leg, what, Field) with what "trigger" or "price"."""
-        for leg in self.legs():
-            if leg.trigger is not None:
-                yield leg, "trigger", leg.trigger
-            if leg.price is not None:
-                yield leg, "price", leg.price
+        out = []
+        for leg in (self.entry, self.target, self.sl):
+            if leg is not None:
+                if leg.trigger is not None:
+                    out.append((leg, "trigger", leg.trigger))
+                if leg.price is not None:
+                    out.append((leg, "price", leg.price))
+        return out
 
     def position(self) -> int | None:
         """The net position an OCO protects: given, or +qty for SELL and -qty for BUY."""

@@ -53,6 +53,21 @@ class SourceFile:
             self._lines = [line[:-1] if line.endswith("\r") else line for line in self.text.split("\n")]
         return self._lines
 
+    def each_line(self):
+        """The lines one by one, as `lines` has them, without keeping a list of them all (a front end
+        reads a file once: 300,000 lines kept as strings would cost 45 MiB)."""
+        if self._lines is not None:
+            yield from self._lines
+            return
+        text, start = self.text, 0
+        while True:
+            end = text.find("\n", start)
+            line = text[start:] if end < 0 else text[start:end]
+            yield line[:-1] if line.endswith("\r") else line
+            if end < 0:
+                return
+            start = end + 1
+
     def line(self, number: int) -> str:
         lines = self.lines
         return lines[number - 1] if 0 < number <= len(lines) else ""

@@ -81,7 +81,8 @@ def lint(paths, broker=None, instruments=(), quotes=None, state=None, as_of=None
             parallel.check(run, files, workers, stdin=lambda: (stdin_filename or "<stdin>", sys.stdin.buffer.read()))
         else:
             for source, form in _read_all(run, files, stdin_filename):
-                run.check(source, form)
+                for _ in run.checked(source, form):  # each checked as it is read, none kept
+                    pass
         run.finish()
     except UsageError as e:
         return _fail(str(e))
@@ -90,34 +91,40 @@ def lint(paths, broker=None, instruments=(), quotes=None, state=None, as_of=None
 
 
 def compile(path, broker=None, instruments=(), quotes=None, state=None, gateway=None, as_of=None, output=None, stdin_filename=None, config=None, client_id=None) -> int:
-    from ordspec.compiler.jsonout import dumps
     from ordspec.pipeline.compile import compile_sources
+    from ordspec.pipeline.spool import Built
 
     if path != "-" and os.path.isdir(path):
         return _fail(f"{path} is a directory: compile takes one order file")
+    built = Built(spool=True)  # requests go to a temporary file as they are built, out only if all pass
     try:
         run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True, quotes=quotes, state=state, gateway=gateway, config=_config(config), client_id=client_id)
         run.load()
-        requests = compile_sources(run, _read_all(run, [path], stdin_filename))
+        passed = compile_sources(run, _read_all(run, [path], stdin_filename), built)
+        if run.diagnostics:
+            _print_diagnostics(run, "text", sys.stderr)
+        if passed is None:
+            return 1
+        return _write_out(built, output)
     except UsageError as e:
         return _fail(str(e))
-    if run.diagnostics:
-        _print_diagnostics(run, "text", sys.stderr)
-    if requests is None:
-        return 1
-    text = dumps([r.as_dict() for r in requests]) + "\n"
-    if output:
-        tmp = f"{output}.tmp{os.getpid()}"
-        try:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, output)  # atomic: a reader never sees half a file
-        except OSError as e:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            return _fail(f"{output}: {e.strerror or e}")
-    else:
-        sys.stdout.write(text)
+    finally:
+        built.close()
+
+
+def _write_out(built, output: str | None) -> int:
+    if not output:
+        built.write(sys.stdout)
+        return 0
+    tmp = f"{output}.tmp{os.getpid()}"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            built.write(f)
+        os.replace(tmp, output)  # atomic: a reader never sees half a file
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        return _fail(f"{output}: {e.strerror or e}")
     return 0
 
 

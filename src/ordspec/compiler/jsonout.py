@@ -117,3 +117,8 @@ def _array(value, indent, level: int) -> str:
     first, between, last = _breaks(indent, level)
     deeper = level + 1
     return "[" + first + between.join([_encode(item, indent, deeper) for item in value]) + last + "]"
+
+
+def member(value, indent: int | None = 2) -> str:
+    """One member of a top-level array, as dumps() writes it there (requests written one at a time)."""
+    return _encode(value, indent, 1)

@@ -47,7 +47,7 @@ class Assembler:
     def start(self, verb: str, kind: str, kind_span: Span, span: Span) -> Statement:
         self._current = None
         self._scrip = None
-        return Statement(self.file, verb, Field.at(ascii_upper(kind), kind_span), span)
+        return Statement(self.file, verb, Field(ascii_upper(kind), kind_span), span)
 
     def _allowed(self, stmt: Statement, where: tuple, what: str, span: Span) -> bool:
         if applies(where, stmt.verb, stmt.kind.value):
@@ -60,7 +60,7 @@ class Assembler:
         if problem:
             stmt.invalid.add("side")
             return self.problem(problem, span)
-        stmt.side = Field.at(value, span)
+        stmt.side = Field(value, span)
 
     def quantity(self, stmt: Statement, text: str, span: Span, scrip: Scrip | None = None) -> None:
         """A quantity, or for a SIP an amount to invest: INR2000 (or ₹2000)."""
@@ -73,19 +73,19 @@ class Assembler:
             if problem:
                 stmt.invalid.add("amount")
                 return self.problem(problem, span)
-            (scrip or stmt).amount = Field.at(value, span)
+            (scrip or stmt).amount = Field(value, span)
             return
         value, problem = values.integer(text)
         if problem:
             stmt.invalid.add("qty")
             return self.problem(problem, span)
-        (scrip or stmt).qty = Field.at(value, span)
+        (scrip or stmt).qty = Field(value, span)
 
     def symbol(self, stmt: Statement, text: str, span: Span) -> None:
-        stmt.symbol = Field.at(text, span)
+        stmt.symbol = Field(text, span)
 
     def order_id(self, stmt: Statement, text: str, span: Span) -> None:
-        stmt.order_id = Field.at(text, span)
+        stmt.order_id = Field(text, span)
 
     def smallcase(self, stmt: Statement, sc_type: str, type_span: Span, scid: str | None, scid_span: Span | None) -> None:
         from ordspec.language import SC_INTENTS, SC_ORDERS
@@ -95,12 +95,12 @@ class Assembler:
             stmt.invalid.add("sc_type")
             self.problem(problem, type_span)
             value = ascii_upper(sc_type)
-        stmt.sc_type = Field.at(value, type_span)
+        stmt.sc_type = Field(value, type_span)
         if scid is not None:
             if value in SC_INTENTS:
                 self.report("misplaced-option", scid_span, f"{value} takes no scid", "SIP_SETUP acts on an invested smallcase: give its `iscid`")
                 return
-            stmt.scid = Field.at(scid, scid_span)
+            stmt.scid = Field(scid, scid_span)
 
     # legs
 
@@ -115,7 +115,7 @@ class Assembler:
             stmt.invalid.add(what)
             self.problem(problem, span)
             return None
-        return Field.at(value, span)
+        return Field(value, span)
 
     def _entry(self, stmt: Statement, span: Span) -> Leg:
         if stmt.entry is None:
@@ -169,7 +169,7 @@ class Assembler:
         if entry.market is not None:
             self.report("duplicate-option", word, "`market` is written twice")
             return
-        entry.market = Field.at("MARKET", word)
+        entry.market = Field("MARKET", word)
         self._current = entry
 
     def direction(self, stmt: Statement, text: str, word: Span) -> None:
@@ -183,7 +183,7 @@ class Assembler:
         if entry.direction is not None:
             self.report("duplicate-option", word, "the trigger direction is written twice")
             return
-        entry.direction = Field.at(value, word)
+        entry.direction = Field(value, word)
         self._current = entry
 
     def bind(self, leg: Leg | None) -> None:
@@ -203,7 +203,7 @@ class Assembler:
         if problem:
             stmt.invalid.add(f"{leg.role}.order_type")
             return self.problem(problem, span)
-        leg.order_type = Field.at(value, span)
+        leg.order_type = Field(value, span)
         leg.explicit = True
 
     def frequency(self, stmt: Statement, text: str, word: Span) -> None:
@@ -216,14 +216,14 @@ class Assembler:
         if stmt.frequency is not None:
             self.report("duplicate-option", word, "the SIP frequency is written twice")
             return
-        stmt.frequency = Field.at(value, word)
+        stmt.frequency = Field(value, word)
 
     def scrip(self, stmt: Statement, qty: str, qty_span: Span, symbol: str, symbol_span: Span, word: Span) -> None:
         if not self._allowed(stmt, PARTS["plus"], "`plus`", word):
             return
         scrip = Scrip(cover(word, symbol_span))
         self.quantity(stmt, qty, qty_span, scrip)
-        scrip.symbol = Field.at(symbol, symbol_span)
+        scrip.symbol = Field(symbol, symbol_span)
         stmt.scrips.append(scrip)
         self._scrip = scrip
 
@@ -249,7 +249,7 @@ class Assembler:
         if problem:
             stmt.invalid.add(name)
             return self.problem(problem, value_span)
-        field = Field.at(value, value_span)
+        field = Field(value, value_span)
         if name == "qty":
             stmt.qty = field
         elif name == "side":
@@ -270,7 +270,7 @@ class Assembler:
         value, problem = values.option(name, text)
         if problem:
             return self.problem(problem, value_span)
-        defaults[name] = Field.at(value, value_span)
+        defaults[name] = Field(value, value_span)
 
     def finish(self, stmt: Statement, defaults: dict) -> Statement:
         """Fill defaults, and read each leg's order type off its words."""
@@ -291,12 +291,12 @@ class Assembler:
                 and applies(DEFAULTABLE[name], verb, kind)
                 and applies(OPTIONS[name][2], verb, kind)
             ):
-                stmt.options[name] = Field.at(value, stmt.kind)
+                stmt.options[name] = Field(value, stmt.kind)
                 stmt.defaulted.add(name)
         if verb == CREATE:
             for name, value in BUILTIN_DEFAULTS.items():
                 if name not in stmt.options and name not in stmt.invalid and applies(OPTIONS[name][2], verb, kind):
-                    stmt.options[name] = Field.at(value, stmt.kind)
+                    stmt.options[name] = Field(value, stmt.kind)
                     stmt.defaulted.add(name)
         for leg in stmt.legs():
             if not leg.explicit:
@@ -314,16 +314,16 @@ def _implied_type(stmt: Statement, leg: Leg) -> Field | None:
     create = stmt.verb == CREATE
     if leg.role == "entry":
         if leg.market is not None:
-            return Field.at("MARKET", leg.market)
+            return Field("MARKET", leg.market)
         if stmt.kind.value == "BRACKET" and leg.trigger is not None:
-            return Field.at("TRIGGER", leg)
+            return Field("TRIGGER", leg)
         if leg.price is not None:
-            return Field.at("LIMIT", leg.price)
+            return Field("LIMIT", leg.price)
         return None
     if leg.price is not None:
-        return Field.at("LIMIT" if leg.role == "target" else "SL", leg.price)
+        return Field("LIMIT" if leg.role == "target" else "SL", leg.price)
     if create:
-        return Field.at("MARKET" if leg.role == "target" else "SL_M", leg)
+        return Field("MARKET" if leg.role == "target" else "SL_M", leg)
     return None  # MODIFY: a leg without `limit` changes its trigger only
 
 

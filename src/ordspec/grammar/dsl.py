@@ -19,14 +19,18 @@ class Parsed:
 
     def __init__(self, source: SourceFile):
         self.source = source
-        self.statements: list = []
+        self.statements = []  # a list, or (stream()) an iterator
         self.diagnostics: list = []  # diagnostics.Report
         self.broker: Field | None = None  # a `broker NAME` line
 
 
 def on_line(number: int):
-    """Spans of tokens on line `number` of a .ord file."""
-    return lambda token: Span(number, token.column, number, token.end_column)
+    """Spans of tokens on line `number` of a .ord file (the driver's tokens of the line are their own)."""
+
+    def span_of(token) -> Span:
+        return token if token.line == number else Span(number, token.column, number, token.end_column)
+
+    return span_of
 
 
 def text_of(token) -> str:
@@ -37,16 +41,59 @@ def text_of(token) -> str:
 
 
 def parse(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parsed:
-    """The statements of a file; `defaults` (from the configuration) apply after the file's own;
-    brokers() names the brokers a `broker` line may name."""
+    """The statements of a file, all read (fmt and the editor hold them); see stream()."""
+    parsed = stream(source, defaults, brokers=brokers)
+    parsed.statements = list(parsed.statements)
+    return parsed
+
+
+def stream(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parsed:
+    """The statements of a file, read lazily: `statements` builds each one as it is taken, so a run
+    holds one statement at a time, not the file's. `defaults` (from the configuration) apply after the
+    file's own; brokers() names the brokers a `broker` line may name. `broker` is final before the first
+    statement is given (held_for_broker); `diagnostics` is complete once every statement is taken."""
     parsed = Parsed(source)
     build = Assembler(source.name, parsed.diagnostics, defaults, brokers)
+    parsed.statements = held_for_broker(parsed, _statements(parsed, build), last_mention(source.text, "broker"))
+    return parsed
+
+
+def last_mention(text: str, word: str) -> int:
+    """The last line on which `word` (lower case) is written in any case, 0 if none: no `broker` line
+    comes after it. (Read from the end in slices: no regex on the lint path, no copy of the whole text.)"""
+    size, end = 1 << 20, len(text)
+    while end > 0:
+        start = max(0, end - size)
+        at = text[start:end].lower().rfind(word)  # (lower() keeps ASCII letters where they are)
+        if at >= 0:
+            return text.count("\n", 0, start + at) + 1
+        end = start + len(word) - 1 if start else 0  # the next slice overlaps by a word less one
+    return 0
+
+
+def held_for_broker(parsed: Parsed, statements, last_line: int):
+    """`statements`, none given before the file's broker is known: statements before a line that may
+    name it (up to `last_line`) wait for it, since the rules that apply depend on the broker."""
+    held: list = []
+    for stmt in statements:
+        if parsed.broker is None and stmt.line < last_line:
+            held.append(stmt)
+            continue
+        if held:
+            yield from held
+            held = []
+        yield stmt
+    yield from held
+
+
+def _statements(parsed: Parsed, build: Assembler):
+    source = parsed.source
     defaults: dict = {}
     text = source.text
     # in ASCII only a CR can hide text: most files need no search
     hidden = (not text.isascii() or "\r" in text) and regex(_HIDDEN_IN_FILE).search(text) is not None
-    odd = characters.needs_check(source.text)
-    for number, line in enumerate(source.lines, 1):
+    odd = characters.needs_check(text)
+    for number, line in enumerate(source.each_line(), 1):
         if len(line) > MAX_LINE:
             build.report(
                 "syntax",
@@ -55,13 +102,13 @@ def parse(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parse
                 "is this an order file?",
             )
             continue
-        found = hidden and regex(_HIDDEN).search(line)  # source.lines drop CRLF's CR: any CR left ends nothing
+        found = hidden and regex(_HIDDEN).search(line)  # lines drop CRLF's CR: any CR left ends nothing
         if found:
             column = found.start() + 1
             build.report("hidden-text", Span(number, column, number, column + 1), *hidden_text(found.group()))
             continue  # the line is not what an editor shows: nothing of it is read
         span_of = on_line(number)
-        node = read_line(build, line, span_of, odd)
+        node = read_line(build, line, span_of, odd, number)
         if node is None:
             continue
         rule = node.rule
@@ -72,15 +119,14 @@ def parse(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parse
             word, name = node.children
             broker_line(build, parsed, name.value, span_of(name))
         else:
-            parsed.statements.append(statement(build, node, span_of, defaults))
-    return parsed
+            yield statement(build, node, span_of, defaults)
 
 
-def read_line(build: Assembler, line: str, span_of, check: bool = True):
+def read_line(build: Assembler, line: str, span_of, check: bool = True, number: int = 1):
     """The tree of one line; None for a blank line or one reported (a syntax error, a character out of place)."""
     check = check and characters.needs_check(line)
     try:
-        node = driver.parse_line(line)
+        node = driver.parse_line(line, number=number)
     except driver.ParseError as error:
         if not (check and odd_character(build, line, None, span_of)):
             syntax_error(build, error, span_of)
@@ -129,7 +175,7 @@ def broker_line(build: Assembler, parsed: Parsed, name: str, span: Span) -> None
     elif ascii_lower(name) not in build.brokers():
         build.report("bad-value", span, f"`{name}` is not a broker: expected {', '.join(build.brokers())}")
     else:
-        parsed.broker = Field.at(ascii_lower(name), span)
+        parsed.broker = Field(ascii_lower(name), span)
 
 
 def statement(build: Assembler, node, span_of, defaults: dict):
@@ -176,7 +222,8 @@ def statement(build: Assembler, node, span_of, defaults: dict):
             method = build.trigger if word.type == "TRIGGER" else build.limit
             method(stmt, parts[1].value, span_of(word), span_of(parts[1]))
         elif kind == "option":
-            build.option(stmt, word.value, text_of(parts[1]), span_of(word), span_of(parts[1]))
+            value = parts[1]
+            build.option(stmt, word.value, value.value if value.type != "STRING" else text_of(value), span_of(word), span_of(value))
         elif kind == "flag":
             if word.type == "MARKET":
                 build.market(stmt, span_of(word))

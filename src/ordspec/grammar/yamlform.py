@@ -375,3 +375,8 @@ class _Walker:
                 if name in parts and self.scalar(parts[name][1], name):
                     self.build.option(stmt, name, parts[name][1].value, parts[name][0].span(), parts[name][1].span())
 
+
+
+def stream(source: SourceFile, defaults: dict | None = None, *, brokers) -> Parsed:
+    """parse(), as the pipeline takes a file (dsl.stream): here still read whole before the first statement."""
+    return parse(source, defaults, brokers=brokers)

@@ -1,7 +1,7 @@
 """Compile order files into broker requests: all or nothing.
 
-Everything lint checks is checked first; one error anywhere and no request is
-produced. Every request is then checked against its JSON Schema in schemas/,
+Each statement is built as soon as lint has checked it (pipeline/spool.py keeps the
+requests, in order); one error anywhere and no request is produced. Every request is then checked against its JSON Schema in schemas/,
 so a back-end bug surfaces as a diagnostic, never as a malformed request.
 
 The check uses fastjsonschema, which compiles each schema to Python once:
@@ -17,6 +17,7 @@ import os
 
 from ordspec.pipeline import UsageError
 from ordspec.pipeline.run import Run
+from ordspec.pipeline.spool import Built
 from ordspec.rules import codes
 from ordspec.rules.context import Context
 
@@ -58,44 +59,71 @@ def schema_errors(request) -> list[str]:
     return []
 
 
-def compile_sources(run: Run, sources: list) -> list | None:
-    """Check every (source, form) with `run`; return the requests, or None if anything failed."""
-    checked = []
+def compile_sources(run: Run, sources: list, built: Built | None = None) -> list | Built | None:
+    """Check every (source, form) with `run` and build each statement's requests as it is checked:
+    the requests in order (into `built` when given, which is then returned, else as a list), or None
+    if anything failed. Nothing is held but the requests (or, spooled, their sizes)."""
+    out = built or Built()
+    held = []  # (statement, context, hole): an error was reported on it, so it waits for the run
+    refused = None  # the first file that cannot be compiled as the options stand: said once all is checked
     for source, form in sources:
-        statements = run.check(source, form)
-        checked.append((source, statements, run.broker_of(source.name)))
+        ctx = None
+        for stmt in run.checked(source, form):
+            if ctx is None:  # the file's first statement: what its broker needs is known now
+                try:
+                    ctx = Context(run, _ready(run, source.name), source.name)
+                except UsageError as e:
+                    refused, ctx = refused or e, False
+            if refused is not None:
+                continue  # (checked all the same: the files' own errors come first)
+            if stmt.flawed:
+                held.append((stmt, ctx, out.hole()))
+            else:
+                _build(run, stmt, ctx, out.add)
     run.finish()
-    for source, statements, broker in checked:
-        if broker is None and statements:
-            raise UsageError(f"{source.name}: name a broker with --broker or a `broker NAME` line")
-        for option, why in (broker.setting("compile_needs") if statements else {}).items():
-            if getattr(run, option) is None:
-                raise UsageError(f"{source.name}: {broker.title} needs --{option}: {why}")
-        if statements and broker.setting("client_id") and run.client_id_for(broker) is None:
-            raise UsageError(f"{source.name}: {broker.title} needs --client-id: {broker.setting('client_id')}")
+    if refused is not None:
+        raise refused
     if run.failed:
         return None
-    requests = []
-    for source, statements, broker in checked:
-        ctx = Context(run, broker, source.name)
-        for stmt in statements:
-            # Lint has refused whatever a back end cannot build (such rules cannot be suppressed or
-            # deselected), so these are last guards: a failure here is a bug, never a half request.
-            if broker.supports(stmt.verb, stmt.kind.value) is None:
-                run.diagnostics.append(_INTERNAL.diagnostic(stmt.file, stmt.kind, f"{broker.title} has no request for {stmt.title()}, and no rule said so", "please report this"))
-                continue
-            try:
-                compiled = broker.compile(stmt, ctx)
-            except (KeyError, ValueError, AttributeError, TypeError) as e:
-                run.diagnostics.append(
-                    _INTERNAL.diagnostic(stmt.file, stmt, f"cannot compile this statement for {broker.title} ({type(e).__name__}: {e})", "please report this")
-                )
-                continue
-            for request in compiled:
-                problems = schema_errors(request)
-                if problems:
-                    run.diagnostics.append(
-                        _INTERNAL.diagnostic(stmt.file, stmt, f"the {broker.title} request fails its schema {request.schema}: {problems[0]}", "please report this")
-                    )
-                requests.append(request)
-    return None if run.failed else requests
+    for stmt, ctx, hole in held:  # the run passed: every error on them was suppressed or deselected
+        _build(run, stmt, ctx, hole.append)
+    if run.failed:
+        return None
+    return out if built is not None else out.requests()
+
+
+def _ready(run: Run, file: str):
+    """The broker of a file with statements, once it is sure to have what compile needs (UsageError)."""
+    broker = run.broker_of(file)
+    if broker is None:
+        raise UsageError(f"{file}: name a broker with --broker or a `broker NAME` line")
+    for option, why in broker.setting("compile_needs").items():
+        if getattr(run, option) is None:
+            raise UsageError(f"{file}: {broker.title} needs --{option}: {why}")
+    if broker.setting("client_id") and run.client_id_for(broker) is None:
+        raise UsageError(f"{file}: {broker.title} needs --client-id: {broker.setting('client_id')}")
+    return broker
+
+
+def _build(run: Run, stmt, ctx: Context, add) -> None:
+    """A statement's requests, each checked against its schema, to add(); a failure is a diagnostic."""
+    broker = ctx.broker
+    # Lint has refused whatever a back end cannot build (such rules cannot be suppressed or
+    # deselected), so these are last guards: a failure here is a bug, never a half request.
+    if broker.supports(stmt.verb, stmt.kind.value) is None:
+        run.diagnostics.append(_INTERNAL.diagnostic(stmt.file, stmt.kind, f"{broker.title} has no request for {stmt.title()}, and no rule said so", "please report this"))
+        return
+    try:
+        compiled = broker.compile(stmt, ctx)
+    except (KeyError, ValueError, AttributeError, TypeError) as e:
+        run.diagnostics.append(
+            _INTERNAL.diagnostic(stmt.file, stmt, f"cannot compile this statement for {broker.title} ({type(e).__name__}: {e})", "please report this")
+        )
+        return
+    for request in compiled:
+        problems = schema_errors(request)
+        if problems:
+            run.diagnostics.append(
+                _INTERNAL.diagnostic(stmt.file, stmt, f"the {broker.title} request fails its schema {request.schema}: {problems[0]}", "please report this")
+            )
+        add(request)

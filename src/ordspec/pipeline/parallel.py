@@ -47,7 +47,8 @@ def _worker_check(item) -> dict:
         run.inputs.refdata = _SHARED["refdata"]
     source = run.read(path, name, data)
     if source is not None:
-        run.check(source)
+        for _ in run.checked(source):
+            pass
     if run.inputs.refdata is not None:
         _SHARED["refdata"] = run.inputs.refdata
     return run.export()

@@ -9,6 +9,7 @@ files), applies suppressions and the configuration's selection, and sorts what w
 from __future__ import annotations
 
 from datetime import date
+from itertools import chain
 
 from ordspec import compiler
 from ordspec.diagnostics import ERROR, Diagnostic
@@ -31,11 +32,11 @@ def resolve(stmt, ctx: Context) -> None:
         exchange = stmt.options.get("exchange")
         stmt.instrument = ctx.refdata.lookup(stmt.symbol.value, exchange.value if exchange else None, ctx.as_of)
     if verb == CREATE and "exchange" not in stmt.options and "exchange" not in stmt.invalid and applies(OPTIONS["exchange"][2], verb, kind):
-        stmt.options["exchange"] = Field.at(stmt.instrument.exchange if stmt.instrument else "NSE", stmt.kind)
+        stmt.options["exchange"] = Field(stmt.instrument.exchange if stmt.instrument else "NSE", stmt.kind)
         stmt.defaulted.add("exchange")
     segment = stmt.options.get("segment")
     if segment is None and stmt.instrument is not None and stmt.instrument.segment:
-        segment = Field.at(stmt.instrument.segment, stmt.symbol)  # (a SIP has no segment option, but its scrip has one)
+        segment = Field(stmt.instrument.segment, stmt.symbol)  # (a SIP has no segment option, but its scrip has one)
     stmt.segment = segment
 
 
@@ -119,35 +120,58 @@ class Run:
         return source
 
     def check(self, source: SourceFile, form: str | None = None) -> list:
-        """Parse one file and run every statement rule on it; return its statements."""
+        """Parse one file and run every statement rule on it; return its statements (the editor holds them)."""
+        return list(self.checked(source, form))
+
+    def checked(self, source: SourceFile, form: str | None = None):
+        """Each statement of one file, checked by every statement rule that applies as it is taken: a
+        generator, so that a run holds one statement at a time (lint, compile), never a whole file.
+        The file's reading diagnostics join the run's once the last statement is taken."""
         if (form or read.form(source.name)) == "yaml":
             from ordspec.grammar import yamlform as front
         else:
             from ordspec.grammar import dsl as front
         settings = self._settings[source.name] = self.config.settings(source.name, self.broker)
-        parsed = front.parse(source, settings.defaults, brokers=compiler.names)
-        self.diagnostics.extend(codes.diagnostics(parsed.diagnostics))
+        parsed = front.stream(source, settings.defaults, brokers=compiler.names)
+        statements = iter(parsed.statements)
+        first = next(statements, None)  # (a front end knows the file's broker line by its first statement)
         broker = self._broker(parsed, settings.broker)
         self._file_brokers[source.name] = broker
-        ctx = Context(self, broker, source.name)
+        if first is not None:
+            yield from self._checked(chain((first,), statements), parsed.diagnostics, broker, source.name, settings)
+        self.diagnostics.extend(codes.diagnostics(parsed.diagnostics))
+
+    def _checked(self, statements, reports: list, broker, file: str, settings):
+        ctx = Context(self, broker, file)
         name = broker.name if broker else None
         # plan names every order, so its duplicates are found for every broker
         derive = self.derive_keys or settings.plan or (broker is not None and broker.setting("reference_id.derived"))
         keys = Keys(self.keys, derive, self.derive_keys)
         out = self.diagnostics
-        for stmt in parsed.statements:
+        read = 0  # of the front end's reports
+        chosen: dict = {}  # (verb, kind) -> [(rule, its check)]: the rules that apply, found once
+        for stmt in statements:
             self.statements += 1
             resolve(stmt, ctx)
             keys.assign(stmt)
-            for rule in self._statement_rules(name, broker, stmt.verb, stmt.kind.value, settings):
+            what = (stmt.verb, stmt.kind.value)
+            rules = chosen.get(what)
+            if rules is None:
+                rules = chosen[what] = [(r, r.check) for r in self._statement_rules(name, broker, *what, settings)]
+            start = len(out)
+            for rule, check in rules:
                 ctx.rule = rule
-                mark = len(out)
                 try:
-                    rule.check(stmt, ctx)
+                    check(stmt, ctx)
                 except Exception as e:  # a bug in a rule must not cost the user the rest of the run
-                    del out[mark:]
+                    out[start:] = [d for d in out[start:] if d.code != rule.code]  # (what it said before it failed)
                     out.append(_INTERNAL.diagnostic(stmt.file, stmt, f"rule {rule.name} failed on this statement: {type(e).__name__}: {e}", "please report this"))
-        return parsed.statements
+            if len(reports) > read:
+                stmt.flawed = any(codes.BY_NAME[r.name].severity == ERROR for r in reports[read:])
+                read = len(reports)
+            if len(out) > start and not stmt.flawed:
+                stmt.flawed = any(d.severity == ERROR for d in out[start:])
+            yield stmt
 
     def broker_of(self, name: str):
         """The broker a checked file was checked for, or None."""

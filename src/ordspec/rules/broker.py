@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ordspec.language import BROKER_OPTIONS
 from ordspec.rules.declare import rule
 
 
@@ -109,12 +110,11 @@ def unsupported(stmt, ctx):
         field = stmt.options.get(name)
         if field is not None and allowed is not None and field.value not in allowed:
             ctx.report(field, f"{broker.title} does not take {name} {field.value}", f"{broker.title} takes {', '.join(allowed)}")
-    from ordspec import compiler
-    from ordspec.language import BROKER_OPTIONS
-
     for name in BROKER_OPTIONS:
         field = stmt.options.get(name)
         if field is not None and name not in broker.setting("options"):
+            from ordspec import compiler
+
             takers = [b.title for b in compiler.brokers() if name in b.setting("options")]
             ctx.report(field, f"{broker.title} takes no `{name}`", f"{' and '.join(takers)} {'takes' if len(takers) == 1 else 'take'} it" if takers else None)
     note = notes.get(f"{kind} legs")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 
 class Context:
-    __slots__ = ("run", "broker", "file", "as_of", "rule", "out", "credentials")
+    __slots__ = ("run", "broker", "file", "as_of", "rule", "out", "credentials", "_offered")
 
     def __init__(self, run, broker, file: str | None, out: list | None = None, credentials=None):
         self.run = run  # the pipeline's Run: reference data, state, gateway, the other brokers, every key
@@ -21,6 +21,7 @@ class Context:
         self.rule = None  # the rule being run
         self.out = run.diagnostics if out is None else out
         self.credentials = credentials  # dispatch only
+        self._offered = (None, False)  # (statement, answer): several rules ask of each statement
 
     def report(self, span, message: str, help: str | None = None, file: str | None = None) -> None:
         """A diagnostic of the rule being run at `span` (any object with line and column fields)."""
@@ -28,7 +29,8 @@ class Context:
 
     @property
     def refdata(self):
-        return self.run.refdata
+        found = self.run.inputs.refdata  # (read once; asked for by several rules on every statement)
+        return found if found is not None else self.run.refdata
 
     @property
     def state(self):
@@ -56,7 +58,11 @@ class Context:
 
     def offered(self, stmt) -> bool:
         """Whether a broker is named and offers this statement (else `unsupported` has said all there is)."""
-        return self.broker is not None and self.broker.supports(stmt.verb, stmt.kind.value) is not None
+        asked, answer = self._offered
+        if asked is not stmt:
+            answer = self.broker is not None and self.broker.supports(stmt.verb, stmt.kind.value) is not None
+            self._offered = (stmt, answer)
+        return answer
 
     def supporting(self, verb: str, kind: str) -> list:
         """The other brokers that offer `verb kind`, for help lines."""

@@ -1,0 +1,147 @@
+"""A run holds one statement at a time: lint and compile check (and build) each statement as it
+is read, and compile spools its requests (pipeline/spool.py) and gives them out only if all passed."""
+
+from __future__ import annotations
+
+import gc
+import io
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ordspec import compiler
+from ordspec.compiler.jsonout import dumps
+from ordspec.ir import Statement
+from ordspec.pipeline import UsageError, spool
+from ordspec.pipeline.compile import compile_sources
+from ordspec.pipeline.run import Run
+from ordspec.pipeline.spool import Built
+from tests.conftest import DOC_DAY, compile_text, examples, lint_text, run_cli
+
+GTT = "GTT BUY {qty} TCS trigger 3985 down limit 3990 product CNC ref tcs-dip-{n:05d}"
+CASH_OCO = "OCO SELL 10 TCS target 4200 sl 3900 product MIS  # ordspec: ignore[documents-disagree]"
+
+
+def orders(n: int) -> str:
+    return "broker groww\n" + "".join(GTT.format(qty=1 + i % 90, n=i) + "\n" for i in range(n))
+
+
+def live_statements() -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if type(o) is Statement)
+
+
+def test_lint_holds_one_statement_at_a_time():
+    run = Run(as_of=DOC_DAY)
+    source = run.read("t.ord", "t.ord", orders(1200).encode())
+    before = live_statements()  # (other tests may keep some)
+    counts = [live_statements() - before for i, _ in enumerate(run.checked(source)) if i in (400, 1000)]
+    run.finish()
+    assert run.statements == 1200 and not run.diagnostics
+    assert counts and max(counts) <= 2, counts  # the one being taken (and one in hand), not 1,000
+
+
+def test_compile_builds_each_statement_as_it_is_read(monkeypatch):
+    counts, calls = [], []
+    add = Built.add
+
+    def counting(self, request):
+        calls.append(1)
+        if len(calls) in (300, 900):
+            counts.append(live_statements() - before)
+        add(self, request)
+
+    monkeypatch.setattr(Built, "add", counting)
+    before = live_statements()
+    run = Run(as_of=DOC_DAY, derive_keys=True)
+    source = run.read("t.ord", "t.ord", orders(1000).encode())
+    built = Built(spool=True)
+    assert compile_sources(run, [(source, None)], built) is built
+    assert counts and max(counts) <= 2, counts
+    written = io.StringIO()
+    built.write(written)
+    built.close()
+    assert len(json.loads(written.getvalue())) == 1000
+
+
+@pytest.mark.parametrize("broker", compiler.names())
+def test_a_broker_line_after_the_statements_applies_to_them(broker):
+    line = "GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC"
+    first = lint_text(f"broker {broker}\n{line}\n")
+    last = lint_text(f"{line}\nbroker {broker}\n")
+    assert [(d.code, d.message) for d in first] == [(d.code, d.message) for d in last]
+
+
+@pytest.mark.parametrize("at", [0, 5, 1 << 20, (1 << 20) - 3, (1 << 20) + 7, 3 << 20])
+def test_the_last_mention_of_broker_is_found_across_slices(at):
+    from ordspec.grammar.dsl import last_mention
+
+    text = ("x" * 63 + "\n") * ((at + 200) // 64 + 1)
+    text = text[:at] + "BroKer" + text[at:]
+    assert last_mention(text, "broker") == text.count("\n", 0, at) + 1
+    assert last_mention(text.replace("BroKer", "brokex"), "broker") == 0
+
+
+def test_the_broker_line_decides_the_rules():
+    # (so the test above compares something: without the line, other rules apply)
+    line = "SMALLCASE BUY SCET_0001"
+    assert [d.name for d in lint_text(f"{line}\nbroker smallcase\n")] == []
+    assert "unsupported" in [d.name for d in lint_text(f"{line}\nbroker groww\n")]
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(st.integers(0, 6), st.sampled_from(compiler.names()), st.booleans())
+def test_where_the_broker_line_stands_changes_nothing(at, broker, mention):
+    lines = [GTT.format(qty=i + 1, n=i) for i in range(6)]
+    if mention:  # a ref that says "broker": the statements before it wait for nothing that comes
+        lines[3] = lines[3].replace("tcs-dip-00003", "broker-00003")
+    moved = lines[:at] + [f"broker {broker}"] + lines[at:]
+    got = lint_text("\n".join(moved) + "\n")
+    want = lint_text("\n".join([f"broker {broker}"] + lines) + "\n")
+    assert sorted((d.code, d.message) for d in got) == sorted((d.code, d.message) for d in want)
+
+
+def test_a_statement_with_a_suppressed_error_keeps_its_place():
+    text = "broker groww\n" + GTT.format(qty=1, n=1) + "\n" + CASH_OCO + "\n" + GTT.format(qty=2, n=2) + "\n"
+    requests, diagnostics = compile_text(text, name="<stdin>")
+    assert not [d for d in diagnostics if d.severity == "error"]
+    assert [r.as_dict()["body"]["quantity"] for r in requests] == [1, 10, 2]
+    out = run_cli("compile", "-", input=text.encode())
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.decode() == dumps([r.as_dict() for r in requests]) + "\n"
+
+
+def test_an_error_later_in_the_file_leaves_no_output():
+    text = orders(50) + "GTT BUY 10 TCS trigger 3985 down limit 3990 product XYZ\n"
+    out = run_cli("compile", "-", input=text.encode())
+    assert out.returncode == 1 and out.stdout == b""
+    assert b"XYZ" in out.stderr
+
+
+def test_no_requests_is_an_empty_array():
+    out = run_cli("compile", "-", "--broker", "groww", input=b"# nothing yet\n")
+    assert out.returncode == 0 and out.stdout == b"[]\n"
+
+
+def test_spooled_output_is_what_dumps_writes(monkeypatch):
+    monkeypatch.setattr(spool, "_SLICE", 7)  # read back in slices that end inside characters
+    text = "broker smallcase\n" + "".join(f'SMALLCASE BUY SCET_{i:04d} notes "सिप {i} ₹ ok"\n' for i in range(40))
+    requests, diagnostics = compile_text(text, broker="smallcase", gateway="g")
+    assert requests, diagnostics
+    run = Run(broker="smallcase", as_of=DOC_DAY, derive_keys=True, gateway="g")
+    source = run.read("t.ord", "t.ord", text.encode())
+    built = compile_sources(run, [(source, None)], Built(spool=True))
+    written = io.StringIO()
+    built.write(written)
+    assert written.getvalue() == dumps([r.as_dict() for r in requests]) + "\n"
+
+
+def test_a_usage_error_waits_for_the_files_own_errors():
+    # no broker anywhere, and a syntax error after the first statement: both are found
+    run = Run(as_of=DOC_DAY, derive_keys=True)
+    source = run.read("t.ord", "t.ord", (GTT.format(qty=1, n=1) + "\nGTT BUY TCS\n").encode())
+    with pytest.raises(UsageError, match="name a broker"):
+        compile_sources(run, [(source, None)])
+    assert "syntax" in [d.name for d in run.diagnostics]
