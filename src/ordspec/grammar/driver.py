@@ -108,14 +108,18 @@ class Tables:
         # Per state: lower-cased keyword -> terminal, and the free-word terminal.
         self.words: list[dict[str, str]] = []
         self.free: list[str | None] = []
+        by_name = {name: dict.fromkeys(words, name) for name, words in data["keywords"].items()}
+        shared: dict[tuple, dict] = {}  # states that take the same keyword terminals share one map (built once)
         for actions in self.states:
-            kw = {}
-            for name in actions:
-                for word in data["keywords"].get(name, ()):
-                    kw[word] = name
+            names = tuple(n for n in actions if n in by_name)
+            kw = shared.get(names)
+            if kw is None:
+                kw = shared[names] = {}
+                for name in names:
+                    kw.update(by_name[name])  # (a word of two terminals goes to the later one)
             self.words.append(kw)
             self.free.append(next((n for n in actions if n in free), None))
-        self.plans: dict[tuple, tuple] = {}  # signature -> (terminal of each word, tree builder)
+        self.plans: dict[tuple, tuple] = {}  # signature -> (terminal of each word, tree builder or, until reused, its shape)
 
 
 _tables: Tables | None = None
@@ -170,9 +174,9 @@ def parse_line(line: str, start: str = "statement", number: int = 1):
         if not words:
             return None
         t = tables()
-        plan = t.plans.get((start, *map(t.keyword_of.get, line.lower().split())))
+        plan = t.plans.get(signature := (start, *map(t.keyword_of.get, line.lower().split())))
         if plan is not None:
-            kinds, grow = plan
+            kinds, grow = plan if callable(plan[1]) else _compiled(t, signature, plan)
             found, at = [], 0
             for kind, text in zip(kinds, words):
                 at = line.find(text, at)
@@ -198,7 +202,7 @@ def parse_line(line: str, start: str = "statement", number: int = 1):
     if signature is not None:
         plan = t.plans.get(signature := tuple(signature))
         if plan is not None:
-            kinds, grow = plan
+            kinds, grow = plan if callable(plan[1]) else _compiled(t, signature, plan)
             return grow([Token(kind, text, offset + 1, offset + 1 + len(text), number) for kind, (text, offset) in zip(kinds, words)])
     read = []
     tree = _run(t, line, words, start, read, number)
@@ -206,8 +210,16 @@ def parse_line(line: str, start: str = "statement", number: int = 1):
         if len(t.plans) >= MAX_PLANS:
             t.plans.clear()
         index = {id(token): i for i, token in enumerate(read)}
-        t.plans[signature] = (tuple(token.type for token in read), _grower(_shape(tree, index)))
+        t.plans[signature] = (tuple(token.type for token in read), _shape(tree, index))
     return tree
+
+
+def _compiled(t: Tables, signature: tuple, plan: tuple) -> tuple:
+    """The plan with its tree builder compiled from its shape: on the signature's second line, as a
+    line read once (most lines of a small file) never needs one."""
+    kinds, shape = plan
+    plan = t.plans[signature] = (kinds, _grower(shape))
+    return plan
 
 
 def _shape(value, index: dict):

@@ -16,10 +16,10 @@ master is authoritative for the symbols it lists.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 
+from ordspec.dates import date, timedelta
 from ordspec.source import ascii_upper, regex
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")

@@ -6,9 +6,10 @@ Each row carries its dates and its source; each table is read on first use.
 from __future__ import annotations
 
 import os
-from datetime import date
 from decimal import Decimal
 from functools import cached_property
+
+from ordspec.dates import date
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
@@ -19,18 +20,15 @@ def _date(text: str) -> date | None:
 
 def _fields(line: str) -> list[str]:
     """The fields of one line of a bundled table: commas, and double quotes around a field with commas."""
-    if '"' not in line:
-        return line.split(",")  # (most lines: no need to walk the characters)
-    out, field, quoted = [], [], False
-    for c in line:
-        if c == '"':
-            quoted = not quoted
-        elif c == "," and not quoted:
-            out.append("".join(field))
-            field = []
+    out = [""]
+    # between quotes (odd pieces) a comma is text; outside them (even pieces) it ends a field
+    for i, piece in enumerate(line.split('"')):
+        if i % 2:
+            out[-1] += piece
         else:
-            field.append(c)
-    out.append("".join(field))
+            first, *rest = piece.split(",")
+            out[-1] += first
+            out.extend(rest)
     return out
 
 
