@@ -35,8 +35,8 @@ def _fields(line: str) -> list[str]:
 def _rows(name: str) -> list[dict]:
     # the bundled tables are simple CSV (no quotes inside fields, no line breaks in them), read
     # without the csv module, which the lint path need not import; masters use csv
-    with open(os.path.join(DATA, name), encoding="utf-8") as f:
-        lines = [line.rstrip("\r\n") for line in f if line.strip()]
+    with open(os.path.join(DATA, name), "rb") as f:
+        lines = [line for line in f.read().decode("utf-8").splitlines() if line.strip()]
     header = _fields(lines[0])
     return [dict(zip(header, _fields(line))) for line in lines[1:]]
 
