@@ -17,8 +17,8 @@ import pytest
 
 from tests.conftest import DATA
 
-HEAVY = ("lark", "click", "yaml", "jsonschema", "dataclasses", "typing", "logging", "inspect", "pathlib", "hashlib", "difflib", "asyncio",
-         "datetime", "weakref", "csv", "tomllib", "sqlite3")
+HEAVY = ("lark", "click", "yaml", "jsonschema", "dataclasses", "typing", "logging", "inspect", "pathlib", "hashlib", "difflib",
+         "asyncio", "datetime", "weakref", "csv", "tomllib", "sqlite3")
 
 PROBE = """
 import io, json, sys, contextlib
@@ -113,7 +113,8 @@ print(code, " ".join(sorted(set(sys.modules) - start)))
 
 
 def loaded(*args, cwd=None) -> tuple[int, set[str]]:
-    out = subprocess.run([sys.executable, "-c", LOADED_PROBE, *map(str, args)], capture_output=True, text=True, check=True, cwd=cwd)
+    command = [sys.executable, "-c", LOADED_PROBE, *map(str, args)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=cwd)
     code, _, names = out.stdout.strip().partition(" ")
     return int(code), set(names.split())
 
