@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from tests.conftest import DATA
+from tests.conftest import DATA, DOC_DAY
 
 HEAVY = ("lark", "click", "yaml", "jsonschema", "dataclasses", "typing", "logging", "inspect", "pathlib", "hashlib", "difflib",
          "asyncio", "datetime", "weakref", "csv", "tomllib", "sqlite3")
@@ -143,3 +143,19 @@ def test_a_lint_with_a_master_and_quotes_loads_their_readers(tmp_path):
     code_without, without = loaded("lint", one, cwd=tmp_path)
     assert "ordspec.refdata.readers" not in without
     assert (code, code_without) == (1, 0)  # a BUY trigger above the last price 3990 is on the wrong side
+
+
+def test_a_file_of_shares_reads_no_derivatives_table():
+    # a share's symbol reads the same whatever underlyings are known: the lot-size and commodity
+    # tables they come from are read for a contract's symbol only
+    from ordspec.pipeline.run import Run
+
+    run = Run(as_of=DOC_DAY)
+    shares = b"GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC\nGTT BUY 5 INFY trigger 1520 up market product CNC\n"
+    source = run.read("t.ord", "t.ord", shares)
+    statements = run.check(source)
+    assert run.finish() == [] and [s.instrument.type for s in statements] == ["EQ", "EQ"]
+    assert {"lots", "commodities", "underlyings"} & set(vars(run.refdata.tables)) == set()
+    source = run.read("u.ord", "u.ord", b"GTT BUY 75 NIFTY30DEC26000C trigger 100 up market product NRML\n")
+    run.check(source)
+    assert [d.name for d in run.finish()] == ["contract-symbol"] and "lots" in vars(run.refdata.tables)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from ordspec.dates import date
-from ordspec.refdata.symbols import parse
+from ordspec.refdata.symbols import may_be_contract, parse
 from ordspec.refdata.tables import Tables, within
 
 __all__ = ["GROWW_COLUMNS", "INDSTOCKS_COLUMNS", "Instrument", "MasterError", "RefData"]
@@ -157,7 +157,8 @@ class RefData:
         t = self.tables
         if symbol in t.indices:
             return Instrument(symbol, t.indices[symbol], None, "IDX", symbol, "symbol")
-        contract = parse(symbol, self.underlyings)
+        # (the underlyings come from three tables: a share's symbol, which reads the same without them, never reads them)
+        contract = parse(symbol, self.underlyings if may_be_contract(symbol) else frozenset())
         if contract is None:
             return None
         u = contract.underlying

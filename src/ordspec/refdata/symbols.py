@@ -49,6 +49,12 @@ def looks_derivative(symbol: str) -> bool:
     return symbol.endswith(CONTRACT_ENDINGS) and any(a.isdigit() and b.isdigit() for a, b in zip(symbol, symbol[1:]))
 
 
+def may_be_contract(symbol: str) -> bool:
+    """Whether a symbol could name a contract at all: a digit in it, or an FUT, CE or PE ending (in any
+    case). Else it is a share whatever underlyings are known: parse and meant_underlying need none."""
+    return ascii_upper(symbol[-3:]).endswith(CONTRACT_ENDINGS) or any(c.isdigit() for c in symbol)
+
+
 def _year_digits(text: str) -> bool:
     return len(text) >= 2 and text[0] in "0123456789" and text[1] in "0123456789"
 
