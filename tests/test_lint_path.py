@@ -159,3 +159,27 @@ def test_a_file_of_shares_reads_no_derivatives_table():
     source = run.read("u.ord", "u.ord", b"GTT BUY 75 NIFTY30DEC26000C trigger 100 up market product NRML\n")
     run.check(source)
     assert [d.name for d in run.finish()] == ["contract-symbol"] and "lots" in vars(run.refdata.tables)
+
+
+EXIT_PROBE = """
+import atexit, sys
+atexit.register(print, "teardown")
+if sys.argv[1] == "profiled":
+    sys.setprofile(lambda *args: None)
+from ordspec.cli import main
+sys.argv = ["ordspec", "lint", *sys.argv[2:]]
+sys.exit(main() if sys.argv[-1] != "called" else main(sys.argv[1:-1]))
+"""
+
+
+@pytest.mark.parametrize("how, torn_down", [("program", False), ("profiled", True), ("called", True)])
+def test_the_program_ends_a_lint_without_tearing_the_interpreter_down(tmp_path, how, torn_down):
+    # as the program, lint's process ends as soon as its output is flushed (exit handlers are not run);
+    # under a profiler, or called as main([...]) by a program of its own, it returns as any function does
+    bad = tmp_path / "bad.ord"
+    bad.write_text("GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC\nOCO SELL 50 NIFTY target 120.5 sl 95\n" * 400)
+    args = [sys.executable, "-c", EXIT_PROBE, how, bad] + (["called"] if how == "called" else [])
+    out = subprocess.run(list(map(str, args)), capture_output=True, text=True)
+    assert out.returncode == 1, out.stderr
+    assert out.stdout.count("index-symbol") == 400 and "Found 400 errors" in out.stdout, out.stdout[-300:]
+    assert out.stdout.endswith("teardown\n") is torn_down
