@@ -8,10 +8,10 @@ files), applies suppressions and the configuration's selection, and sorts what w
 
 from __future__ import annotations
 
-from datetime import date
 from itertools import chain
 
 from ordspec import compiler
+from ordspec.dates import date
 from ordspec.diagnostics import ERROR, Diagnostic
 from ordspec.ir import CREATE, Field
 from ordspec.language import OPTIONS, applies
