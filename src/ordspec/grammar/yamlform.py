@@ -23,7 +23,8 @@ import yaml
 from ordspec.grammar.assemble import Assembler
 from ordspec.grammar.dsl import Parsed, broker_line
 from ordspec.grammar.yamlcompose import Composer, Node, Unsafe, mark_span, settled
-from ordspec.grammar.yamlorder import _LEG, _SCRIP, ORDER_KEYS, Walker  # noqa: F401 (the file's schema is kept in sync with these)
+# (tests/test_yaml.py keeps the file's JSON Schema in sync with the keys, read from here)
+from ordspec.grammar.yamlorder import _LEG, _SCRIP, ORDER_KEYS, Walker  # noqa: F401
 from ordspec.source import BIDI, SourceFile, Span, char_name, hidden_text
 
 MAX_BYTES = 64 * 1024 * 1024
