@@ -145,3 +145,40 @@ def test_a_usage_error_waits_for_the_files_own_errors():
     with pytest.raises(UsageError, match="name a broker"):
         compile_sources(run, [(source, None)])
     assert "syntax" in [d.name for d in run.diagnostics]
+
+
+POOL = [
+    GTT.format(qty=1, n=1),
+    "GTT BUY 10 TCS trigger 3985 sideways limit 3990 product CNC",  # a reading error (bad-value)
+    "GTT BUY 10 TCS trigger 3985 down limit 3990 product XYZ",  # a reading error in an option
+    "GTT BUY 10 TCS trigger 3985.03 down limit 3990 product CNC",  # a rule's error (tick-size)
+    "OCO SELL 10 TCS target 4200 sl 3900 product MIS",  # documents-disagree, not suppressed
+    CASH_OCO,
+]
+
+
+def _as_yaml(lines: list[str]) -> str:
+    return "broker: groww\norders:\n" + "".join(f"  - {line}\n" for line in lines)
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(st.lists(st.sampled_from(POOL), min_size=1, max_size=6), st.booleans())
+def test_compile_says_nothing_lint_did_not(lines, yaml):
+    """Whichever statement has an error, none is built (no internal error); the diagnostics are lint's."""
+    text = _as_yaml(lines) if yaml else "broker groww\n" + "\n".join(lines) + "\n"
+    name = "t.yaml" if yaml else "t.ord"
+    linted = lint_text(text, name=name)
+    requests, compiled = compile_text(text, name=name)
+    assert [(d.line, d.code) for d in sorted(compiled, key=lambda d: (d.line, d.code))] == [
+        (d.line, d.code) for d in sorted(linted, key=lambda d: (d.line, d.code))
+    ]
+    failed = any(d.severity == "error" for d in linted)
+    assert (requests is None) == failed
+    if not failed:
+        assert len(requests) == len(lines)
+
+
+def test_a_yaml_order_with_a_bad_value_after_a_good_one_is_not_built():
+    text = _as_yaml([GTT.format(qty=1, n=1)]) + '  - {kind: GTT, side: BUY, qty: 10, symbol: TCS, trigger: 3985, direction: 0"UP", limit: 3990, product: CNC}\n'
+    requests, diagnostics = compile_text(text, name="t.yaml")
+    assert requests is None and [d.name for d in diagnostics] == ["bad-value"], diagnostics

@@ -28,7 +28,8 @@ does nothing (`select = ["leg_order"]` would otherwise turn off every rule).
 from __future__ import annotations
 
 import os
-from datetime import date
+
+from ordspec.dates import date
 
 KEYS = ("broker", "instruments", "quotes", "state", "gateway", "client_id", "rate", "select", "ignore", "exclude", "defaults", "plan", "overrides")
 OVERRIDE_KEYS = ("paths", "broker", "select", "ignore", "defaults", "plan")

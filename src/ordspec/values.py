@@ -6,9 +6,9 @@ it breaks and says what to write instead; nothing is rounded or guessed.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from ordspec.dates import date, datetime
 from ordspec.language import OPTIONS
 from ordspec.source import ascii_upper
 

@@ -4,7 +4,8 @@
 dispatched here before click is imported (click alone costs about 50 ms):
 its options come from the same table (cli/options.py) that builds the click
 command, and anything the fast path does not recognise (help, a bad value, an
-unknown option) goes to click, which reports it.
+unknown option) goes to click, which reports it. Run as the program, a lint
+then ends its process as soon as its output is flushed (exit_now).
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ def main(argv: list[str] | None = None) -> int:
             from ordspec.cli.commands import lint
 
             values, paths = parsed
-            return lint(paths, **values)
+            code = lint(paths, **values)
+            if argv is None:  # the program itself (the console script, python -m ordspec), not a caller's main([...])
+                exit_now(code)
+            return code
     from ordspec.cli.app import cli
 
     try:
@@ -37,3 +41,23 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     return 0
+
+
+def exit_now(code: int) -> None:
+    """End the process with `code` here, without tearing the interpreter down (as mypy does).
+
+    A lint's objects need no freeing and it leaves no work to exit handlers, while freeing
+    every module and object costs a cold lint a tenth of its time. Output is flushed first; if
+    that fails, or a tracer or profiler is on (coverage, cProfile: they report at exit), this
+    returns and the usual exit follows.
+    """
+    if sys.gettrace() is not None or sys.getprofile() is not None or "coverage" in sys.modules:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe or stream: the usual exit reports it as before
+        return
+    import os
+
+    os._exit(code)

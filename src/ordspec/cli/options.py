@@ -3,10 +3,9 @@ and `ordspec lint` parses it without click on the fast path (see cli/__init__.py
 
 from __future__ import annotations
 
-from datetime import date
-
 from ordspec import compiler
 from ordspec.config import client_id, rule_list
+from ordspec.dates import date
 
 
 class Opt:

@@ -15,7 +15,6 @@ order of its table's `list_order`.
 from __future__ import annotations
 
 import os
-from importlib import import_module
 
 _found: dict = {}  # tuple(__path__) -> {name: Table}, in list order
 _loaded: dict = {}  # name -> Broker
@@ -52,6 +51,8 @@ def get(name: str):
     """The back end of broker `name` (a compiler.base.Broker); KeyError if there is none."""
     broker = _loaded.get(name)
     if broker is None:
+        from importlib import import_module
+
         from ordspec.compiler.base import Broker
 
         table = _tables()[name]

@@ -14,9 +14,9 @@ SIGN) for `market`.
 A line's tree depends only on its start rule and its sequence of words, each
 read as one keyword, a free word or a string: the terminal of a word depends
 on the parser state, and the state on the words before it. So a parse is done
-once per such signature and remembered as a plan (each word's terminal and
-a function that builds the tree from the words' tokens); the next line with
-the same signature builds its tree from the plan without running the tables.
+once per such signature and remembered (each word's terminal and the tree's
+shape); the next line with the same signature builds its tree without running
+the tables, by a function compiled from the shape then and kept as its plan.
 """
 
 from __future__ import annotations
@@ -108,14 +108,19 @@ class Tables:
         # Per state: lower-cased keyword -> terminal, and the free-word terminal.
         self.words: list[dict[str, str]] = []
         self.free: list[str | None] = []
+        by_name = {name: dict.fromkeys(words, name) for name, words in data["keywords"].items()}
+        shared: dict[tuple, dict] = {}  # states that take the same keyword terminals share one map (built once)
         for actions in self.states:
-            kw = {}
-            for name in actions:
-                for word in data["keywords"].get(name, ()):
-                    kw[word] = name
+            names = tuple(n for n in actions if n in by_name)
+            kw = shared.get(names)
+            if kw is None:
+                kw = shared[names] = {}
+                for name in names:
+                    kw.update(by_name[name])  # (a word of two terminals goes to the later one)
             self.words.append(kw)
             self.free.append(next((n for n in actions if n in free), None))
         self.plans: dict[tuple, tuple] = {}  # signature -> (terminal of each word, tree builder)
+        self.shapes: dict[tuple, tuple] = {}  # signature read once -> (terminal of each word, tree shape)
 
 
 _tables: Tables | None = None
@@ -197,17 +202,28 @@ def parse_line(line: str, start: str = "statement", number: int = 1):
             signature.append(low if low in keyword_set else None)
     if signature is not None:
         plan = t.plans.get(signature := tuple(signature))
+        if plan is None and signature in t.shapes:  # the signature's second line: its builder is compiled now
+            plan = _compiled(t, signature)
         if plan is not None:
             kinds, grow = plan
             return grow([Token(kind, text, offset + 1, offset + 1 + len(text), number) for kind, (text, offset) in zip(kinds, words)])
     read = []
     tree = _run(t, line, words, start, read, number)
     if signature is not None and len(read) == len(words):
-        if len(t.plans) >= MAX_PLANS:
+        if len(t.plans) + len(t.shapes) >= MAX_PLANS:
             t.plans.clear()
+            t.shapes.clear()
         index = {id(token): i for i, token in enumerate(read)}
-        t.plans[signature] = (tuple(token.type for token in read), _grower(_shape(tree, index)))
+        t.shapes[signature] = (tuple(token.type for token in read), _shape(tree, index))
     return tree
+
+
+def _compiled(t: Tables, signature: tuple) -> tuple:
+    """The plan of a signature read once before: its tree builder compiled from the shape then
+    remembered (not at once: a line read once, as most lines of a small file are, needs none)."""
+    kinds, shape = t.shapes.pop(signature)
+    plan = t.plans[signature] = (kinds, _grower(shape))
+    return plan
 
 
 def _shape(value, index: dict):

@@ -21,11 +21,11 @@ class Inputs:
 
     def read_refdata(self, reports: list):
         """Read the reference data; the master's skipped rows go to `reports`."""
-        from ordspec.refdata.instruments import MasterError, RefData
+        from ordspec.refdata import instruments
 
         try:
-            self.refdata = RefData(self.instruments, self.quotes)
-        except MasterError as e:
+            self.refdata = instruments.RefData(self.instruments, self.quotes)
+        except instruments.MasterError as e:  # (looked up when raised: without masters or quotes, their readers never load)
             raise UsageError(str(e)) from None
         reports.extend(skipped(self.refdata.master_problems))
         return self.refdata

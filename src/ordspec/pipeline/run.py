@@ -8,10 +8,10 @@ files), applies suppressions and the configuration's selection, and sorts what w
 
 from __future__ import annotations
 
-from datetime import date
 from itertools import chain
 
 from ordspec import compiler
+from ordspec.dates import date
 from ordspec.diagnostics import ERROR, Diagnostic
 from ordspec.ir import CREATE, Field
 from ordspec.language import OPTIONS, applies
@@ -149,6 +149,7 @@ class Run:
         keys = Keys(self.keys, derive, self.derive_keys)
         out = self.diagnostics
         read = 0  # of the front end's reports
+        failed: set = set()  # the lines the front end reported an error on
         chosen: dict = {}  # (verb, kind) -> [(rule, its check)]: the rules that apply, found once
         for stmt in statements:
             self.statements += 1
@@ -166,9 +167,11 @@ class Run:
                 except Exception as e:  # a bug in a rule must not cost the user the rest of the run
                     out[start:] = [d for d in out[start:] if d.code != rule.code]  # (what it said before it failed)
                     out.append(_INTERNAL.diagnostic(stmt.file, stmt, f"rule {rule.name} failed on this statement: {type(e).__name__}: {e}", "please report this"))
-            if len(reports) > read:
-                stmt.flawed = any(codes.BY_NAME[r.name].severity == ERROR for r in reports[read:])
+            if len(reports) > read:  # the reading's errors, by line (a front end may read ahead of its statements)
+                failed.update(r.line for r in reports[read:] if codes.BY_NAME[r.name].severity == ERROR)
                 read = len(reports)
+            if failed:
+                stmt.flawed = any(n in failed for n in range(stmt.line, stmt.end_line + 1))
             if len(out) > start and not stmt.flawed:
                 stmt.flawed = any(d.severity == ERROR for d in out[start:])
             yield stmt

@@ -9,16 +9,25 @@ each row with its source.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
-from ordspec.refdata.readers import GROWW_COLUMNS, INDSTOCKS_COLUMNS, MasterError, read_master, read_quotes
-from ordspec.refdata.symbols import parse
+from ordspec.dates import date
+from ordspec.refdata.symbols import may_be_contract, parse
 from ordspec.refdata.tables import Tables, within
 
 __all__ = ["GROWW_COLUMNS", "INDSTOCKS_COLUMNS", "Instrument", "MasterError", "RefData"]
 MAX_REMEMBERED = 65536  # lookups kept (a few MiB); a file of more distinct symbols starts over
+_FROM_READERS = ("GROWW_COLUMNS", "INDSTOCKS_COLUMNS", "MasterError")
+
+
+def __getattr__(name: str):
+    # the readers of masters and quotes load when first used: a lint without --instruments or --quotes never does
+    if name in _FROM_READERS:
+        from ordspec.refdata import readers
+
+        return getattr(readers, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Instrument:
@@ -68,6 +77,12 @@ class RefData:
         self.quotes: dict[str, Decimal] = {}
         self._looked_up: dict[tuple, Instrument | None] = {}  # lookup's answers
         self._bands: dict[tuple, list] = {}  # (exchange, kind, day) -> tick-size bands: a few per run
+        if masters or quotes:
+            self._read(masters, quotes)
+
+    def _read(self, masters: list[str], quotes: str | None) -> None:
+        from ordspec.refdata.readers import read_master, read_quotes
+
         conflicts: set = set()  # contracts listed twice with different values: in no master row
         for path in masters:
             read_master(path, self.master, conflicts, self.master_problems, self.tables.underlyings)
@@ -142,7 +157,8 @@ class RefData:
         t = self.tables
         if symbol in t.indices:
             return Instrument(symbol, t.indices[symbol], None, "IDX", symbol, "symbol")
-        contract = parse(symbol, self.underlyings)
+        # (the underlyings come from three tables: a share's symbol, which reads the same without them, never reads them)
+        contract = parse(symbol, self.underlyings if may_be_contract(symbol) else frozenset())
         if contract is None:
             return None
         u = contract.underlying

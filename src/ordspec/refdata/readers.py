@@ -11,10 +11,10 @@ price against a tick never needs more digits than Decimal carries.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from ordspec.dates import date
 from ordspec.source import regex
 from ordspec.values import MAX_INTEGER_DIGITS, MAX_PLACES, is_plain
 

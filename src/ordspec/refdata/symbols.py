@@ -16,10 +16,10 @@ master is authoritative for the symbols it lists.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 
+from ordspec.dates import date, timedelta
 from ordspec.source import ascii_upper, regex
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
@@ -47,6 +47,12 @@ def _patterns():
 def looks_derivative(symbol: str) -> bool:
     """Two digits somewhere and an FUT, CE or PE ending: meant as a contract."""
     return symbol.endswith(CONTRACT_ENDINGS) and any(a.isdigit() and b.isdigit() for a, b in zip(symbol, symbol[1:]))
+
+
+def may_be_contract(symbol: str) -> bool:
+    """Whether a symbol could name a contract at all: a digit in it, or an FUT, CE or PE ending (in any
+    case). Else it is a share whatever underlyings are known: parse and meant_underlying need none."""
+    return ascii_upper(symbol[-3:]).endswith(CONTRACT_ENDINGS) or any(c.isdigit() for c in symbol)
 
 
 def _year_digits(text: str) -> bool:

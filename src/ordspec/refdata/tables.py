@@ -6,9 +6,10 @@ Each row carries its dates and its source; each table is read on first use.
 from __future__ import annotations
 
 import os
-from datetime import date
 from decimal import Decimal
 from functools import cached_property
+
+from ordspec.dates import date
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
@@ -19,26 +20,23 @@ def _date(text: str) -> date | None:
 
 def _fields(line: str) -> list[str]:
     """The fields of one line of a bundled table: commas, and double quotes around a field with commas."""
-    if '"' not in line:
-        return line.split(",")  # (most lines: no need to walk the characters)
-    out, field, quoted = [], [], False
-    for c in line:
-        if c == '"':
-            quoted = not quoted
-        elif c == "," and not quoted:
-            out.append("".join(field))
-            field = []
+    out = [""]
+    # between quotes (odd pieces) a comma is text; outside them (even pieces) it ends a field
+    for i, piece in enumerate(line.split('"')):
+        if i % 2:
+            out[-1] += piece
         else:
-            field.append(c)
-    out.append("".join(field))
+            first, *rest = piece.split(",")
+            out[-1] += first
+            out.extend(rest)
     return out
 
 
 def _rows(name: str) -> list[dict]:
     # the bundled tables are simple CSV (no quotes inside fields, no line breaks in them), read
     # without the csv module, which the lint path need not import; masters use csv
-    with open(os.path.join(DATA, name), encoding="utf-8") as f:
-        lines = [line.rstrip("\r\n") for line in f if line.strip()]
+    with open(os.path.join(DATA, name), "rb") as f:
+        lines = [line for line in f.read().decode("utf-8").splitlines() if line.strip()]
     header = _fields(lines[0])
     return [dict(zip(header, _fields(line))) for line in lines[1:]]
 

@@ -8,8 +8,6 @@ replaces (`missing-field`).
 
 from __future__ import annotations
 
-from weakref import WeakKeyDictionary
-
 from ordspec.rules.declare import rule
 
 GTT_KINDS = ("CREATE GTT", "CREATE OCO", "MODIFY GTT", "MODIFY OCO")
@@ -74,7 +72,17 @@ def _plain(value) -> str:
     return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f").rstrip("0")
 
 
-_seen: WeakKeyDictionary = WeakKeyDictionary()  # run -> file -> (line, column) of each GTT create -> its number
+_seen = None  # run -> file -> (line, column) of each GTT create -> its number (a WeakKeyDictionary, once a Kite file is read)
+
+
+def _numbers(run, file: str) -> dict:
+    """The numbers of the GTTs this run has read in `file`, forgotten with the run."""
+    global _seen
+    if _seen is None:
+        from weakref import WeakKeyDictionary  # here: a lint without Kite need not import weakref
+
+        _seen = WeakKeyDictionary()
+    return _seen.setdefault(run, {}).setdefault(file, {})
 
 
 @rule("gtt-count", on=("CREATE GTT", "CREATE OCO"), needs=("max_active",))
@@ -106,7 +114,7 @@ def gtt_count(stmt, ctx):
     if not ctx.offered(stmt):
         return
     limit = ctx.broker.setting("max_active")
-    seen = _seen.setdefault(ctx.run, {}).setdefault(stmt.file, {})
+    seen = _numbers(ctx.run, stmt.file)
     number = seen.setdefault((stmt.line, stmt.column), len(seen) + 1)  # (a statement checked again keeps its number)
     if number > limit:
         ctx.report(

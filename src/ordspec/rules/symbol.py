@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ordspec.refdata.symbols import meant_underlying, parse, problem, shapes
+from ordspec.refdata.symbols import may_be_contract, meant_underlying, parse, problem, shapes
 from ordspec.rules.declare import rule
 from ordspec.source import ascii_upper
 
@@ -14,6 +14,8 @@ def misread_contract(stmt, ctx) -> tuple[str, str] | None:
         return None
     symbol = stmt.symbol.value
     upper = ascii_upper(symbol)
+    if not may_be_contract(upper):  # a share's symbol: no underlying to read it against (nor their tables to read)
+        return None
     known = ctx.refdata.underlyings
     underlying = meant_underlying(upper, known)
     if underlying is None:
