@@ -183,3 +183,20 @@ def test_the_program_ends_a_lint_without_tearing_the_interpreter_down(tmp_path, 
     assert out.returncode == 1, out.stderr
     assert out.stdout.count("index-symbol") == 400 and "Found 400 errors" in out.stdout, out.stdout[-300:]
     assert out.stdout.endswith("teardown\n") is torn_down
+
+
+@pytest.mark.parametrize(
+    "args, code",
+    [
+        (["compile", "ONE", "--broker", "groww", "--as-of", "2025-10-01"], 0),
+        (["compile", "ONE", "ONE", "--broker", "groww"], 2),  # one file: click says so
+        (["compile", "ONE", "--broker", "nobroker"], 2),  # not a choice: click says so
+    ],
+    ids=["fast", "two-files", "bad-choice"],
+)
+def test_compile_takes_the_fast_path_and_click_reports_what_it_does_not_take(tmp_path, args, code):
+    one = tmp_path / "one.ord"
+    one.write_text("GTT BUY 10 TCS trigger 3985 down limit 3990 product CNC\n")
+    result = imported(*[one if a == "ONE" else a for a in args])
+    assert result["code"] == code
+    assert ("click" in result["modules"]) is (code == 2)
