@@ -1,12 +1,14 @@
 """Compile order files into broker requests: all or nothing.
 
-Each statement is built as soon as lint has checked it (pipeline/spool.py keeps the
-requests, in order); one error anywhere and no request is produced. Every request is then checked against its JSON Schema in schemas/,
-so a back-end bug surfaces as a diagnostic, never as a malformed request.
+Statements are built as lint checks them, a batch at a time (pipeline/spool.py keeps
+the requests, in order); one error anywhere and no request is produced. Every request
+is checked against its JSON Schema in schemas/, so a back-end bug surfaces as a
+diagnostic, never as a malformed request.
 
 The check uses fastjsonschema, which compiles each schema to Python once:
-about 20 us a body against 360 us with jsonschema, the difference between
-0.4 s and 7 s on 20,000 orders. The test-suite checks the same bodies with
+about 5 us a body against 360 us with jsonschema (the schemas avoid `not`
+and failing `oneOf` branches, which it pays for with an exception), the
+difference between 0.1 s and 7 s on 20,000 orders. The test-suite checks the same bodies with
 jsonschema, so two independent validators agree on every schema.
 """
 
@@ -59,11 +61,16 @@ def schema_errors(request) -> list[str]:
     return []
 
 
+BATCH = 256  # statements built together, stage by stage (see _build)
+
+
 def compile_sources(run: Run, sources: list, built: Built | None = None) -> list | Built | None:
-    """Check every (source, form) with `run` and build each statement's requests as it is checked:
+    """Check every (source, form) with `run` and build the statements' requests as they are checked:
     the requests in order (into `built` when given, which is then returned, else as a list), or None
-    if anything failed. Nothing is held but the requests (or, spooled, their sizes)."""
+    if anything failed. Nothing is held but a batch of statements and the requests (or, spooled,
+    their sizes)."""
     out = built or Built()
+    batch: list = []  # (statement, context), built once BATCH are checked
     held = []  # (statement, context, hole): an error was reported on it, so it waits for the run
     refused = None  # the first file that cannot be compiled as the options stand: said once all is checked
     for source, form in sources:
@@ -77,16 +84,20 @@ def compile_sources(run: Run, sources: list, built: Built | None = None) -> list
             if refused is not None:
                 continue  # (checked all the same: the files' own errors come first)
             if stmt.flawed:
+                _build(run, batch, out.add)  # (the requests before it go before its place)
                 held.append((stmt, ctx, out.hole()))
-            else:
-                _build(run, stmt, ctx, out.add)
+                continue
+            batch.append((stmt, ctx))
+            if len(batch) == BATCH:
+                _build(run, batch, out.add)
+    _build(run, batch, out.add)
     run.finish()
     if refused is not None:
         raise refused
     if run.failed:
         return None
     for stmt, ctx, hole in held:  # the run passed: every error on them was suppressed or deselected
-        _build(run, stmt, ctx, hole.append)
+        _build(run, [(stmt, ctx)], hole.append)
     if run.failed:
         return None
     return out if built is not None else out.requests()
@@ -105,25 +116,33 @@ def _ready(run: Run, file: str):
     return broker
 
 
-def _build(run: Run, stmt, ctx: Context, add) -> None:
-    """A statement's requests, each checked against its schema, to add(); a failure is a diagnostic."""
-    broker = ctx.broker
-    # Lint has refused whatever a back end cannot build (such rules cannot be suppressed or
-    # deselected), so these are last guards: a failure here is a bug, never a half request.
-    if broker.supports(stmt.verb, stmt.kind.value) is None:
-        run.diagnostics.append(_INTERNAL.diagnostic(stmt.file, stmt.kind, f"{broker.title} has no request for {stmt.title()}, and no rule said so", "please report this"))
-        return
-    try:
-        compiled = broker.compile(stmt, ctx)
-    except (KeyError, ValueError, AttributeError, TypeError) as e:
-        run.diagnostics.append(
-            _INTERNAL.diagnostic(stmt.file, stmt, f"cannot compile this statement for {broker.title} ({type(e).__name__}: {e})", "please report this")
-        )
-        return
-    for request in compiled:
+def _build(run: Run, batch: list, add) -> None:
+    """The requests of a batch of (statement, context), each checked against its schema, to add(),
+    in order; a failure is a diagnostic. Each stage runs over the whole batch (the back ends, the
+    schema checks, the writer), which keeps its code and data warm: 4% of compile's CPU on the
+    benchmark's 20,000 orders, against one statement at a time."""
+    compiled = []
+    for stmt, ctx in batch:
+        broker = ctx.broker
+        # Lint has refused whatever a back end cannot build (such rules cannot be suppressed or
+        # deselected), so these are last guards: a failure here is a bug, never a half request.
+        if broker.supports(stmt.verb, stmt.kind.value) is None:
+            run.diagnostics.append(_INTERNAL.diagnostic(stmt.file, stmt.kind, f"{broker.title} has no request for {stmt.title()}, and no rule said so", "please report this"))
+            continue
+        try:
+            requests = list(broker.compile(stmt, ctx))
+        except (KeyError, ValueError, AttributeError, TypeError) as e:
+            run.diagnostics.append(
+                _INTERNAL.diagnostic(stmt.file, stmt, f"cannot compile this statement for {broker.title} ({type(e).__name__}: {e})", "please report this")
+            )
+            continue
+        compiled.extend((stmt, broker, request) for request in requests)
+    batch.clear()
+    for stmt, broker, request in compiled:
         problems = schema_errors(request)
         if problems:
             run.diagnostics.append(
                 _INTERNAL.diagnostic(stmt.file, stmt, f"the {broker.title} request fails its schema {request.schema}: {problems[0]}", "please report this")
             )
+    for _, _, request in compiled:
         add(request)
