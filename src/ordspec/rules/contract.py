@@ -276,12 +276,15 @@ def tick_size(stmt, ctx):
     inst = _instrument(stmt)
     if inst is None or inst.type == "IDX":
         return
+    refdata = ctx.refdata
+    last = refdata.last_price(inst.symbol)  # a share's band follows its price, not the order's
+    found = refdata.tick(inst, last, ctx.as_of) if last else None
     for leg, what, field in stmt.prices():
         price = field.value
         if price <= 0:
             continue
-        band = ctx.refdata.last_price(inst.symbol) or price  # a share's band follows its price, not the order's
-        found = ctx.refdata.tick(inst, band, ctx.as_of)
+        if not last:
+            found = refdata.tick(inst, price, ctx.as_of)
         if found is None:
             continue
         tick, source = found

@@ -57,10 +57,12 @@ def _broker_parts(stmt, ctx):
     """Report the parts the broker's table requires, then what only its back end can tell."""
     broker = ctx.broker
     verb, kind = stmt.verb, stmt.kind.value
-    for where, names in broker.setting("required").items():
-        if not applies((where,), verb, kind):
-            continue
-        for name in names:
+    key = (broker, verb, kind)  # (the Broker itself: a test may build another of the same name)
+    required = _REQUIRED.get(key)
+    if required is None:  # (the table's entries for this statement, found once)
+        required = _REQUIRED[key] = [n for where, names in broker.setting("required").items() if applies((where,), verb, kind) for n in names]
+    if required:
+        for name in required:
             if name == "segment" and verb == "CREATE":
                 known = stmt.instrument
                 if stmt.segment is None and "segment" not in stmt.invalid and not (known is not None and known.type == "IDX") and not misread_contract(stmt, ctx):
@@ -73,6 +75,7 @@ def _broker_parts(stmt, ctx):
     broker.requirements(stmt, ctx)
 
 
+_REQUIRED: dict = {}  # (broker, verb, kind) -> the names its table requires of such a statement
 _REQUIRED_HELP = {
     "product": "add `product CNC|MIS|NRML`, or a `default product ...` line",
     "segment": "add `segment CASH` or `segment FNO`: the segment the order was created in",

@@ -278,10 +278,11 @@ def not_positive(stmt, ctx):
     Validations; Codifi SIP Orders API, as each broker publishes it (endPeriod:
     number of SIP cycles).
     """
-    for field in [stmt.qty] + [s.qty for s in stmt.scrips]:
+    scrips = stmt.scrips  # (a SIP's other scrips; most statements have none)
+    for field in (stmt.qty, *(s.qty for s in scrips)) if scrips else (stmt.qty,):
         if field is not None and field.value <= 0:
             ctx.report(field, f"quantity {field.value} is not above zero{ctx.named('qty')}")
-    for field in [stmt.amount] + [s.amount for s in stmt.scrips]:
+    for field in (stmt.amount, *(s.amount for s in scrips)) if scrips else (stmt.amount,):
         if field is not None and field.value <= 0:
             ctx.report(field, f"amount {field.value} is not above zero")
     for leg, what, field in stmt.prices():

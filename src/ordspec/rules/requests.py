@@ -68,8 +68,8 @@ def reference_id(stmt, ctx):
         return
     text = ref.value
     low, high, hyphens, extra = spec["min"], spec["max"], spec.get("max_hyphens"), spec.get("chars", "-")
-    takes = "letters, digits and hyphens" if extra == "-" else "letters, digits, " + " and ".join(f"`{c}`" for c in extra)
     if not _ref_chars(text, extra):
+        takes = "letters, digits and hyphens" if extra == "-" else "letters, digits, " + " and ".join(f"`{c}`" for c in extra)
         bad = sorted({c for c in text if not (c.isascii() and (c.isalnum() or c in extra))})
         ctx.report(ref, f"ref `{text}` has {' '.join(f'`{c}`' for c in bad)}: {ctx.broker.title} takes {takes}")
     elif not low <= len(text) <= high:
