@@ -119,7 +119,7 @@ def _statements(parsed: Parsed, build: Assembler):
             word, name = node.children
             broker_line(build, parsed, name.value, span_of(name))
         else:
-            yield statement(build, node, span_of, defaults)
+            yield statement(build, node, defaults)  # (the driver placed its tokens on this line)
 
 
 def read_line(build: Assembler, line: str, span_of, check: bool = True, number: int = 1):
@@ -178,38 +178,48 @@ def broker_line(build: Assembler, parsed: Parsed, name: str, span: Span) -> None
         parsed.broker = Field(ascii_lower(name), span)
 
 
-def statement(build: Assembler, node, span_of, defaults: dict):
-    """The Statement for a parsed line; `span_of(token)` places a token in the file."""
+def place(node, span_of) -> None:
+    """Move a tree's tokens to where `span_of(token)` says they are (a DSL line inside a YAML scalar)."""
+    for child in node.children:
+        if type(child) is driver.Token:
+            span = span_of(child)
+            child.line, child.column, child.end_line, child.end_column = span.line, span.column, span.end_line, span.end_column
+        else:
+            place(child, span_of)
+
+
+def statement(build: Assembler, node, defaults: dict):
+    """The Statement for a parsed line, whose tokens are placed in the file (place())."""
     children = node.children
     first, last = children[0], children[-1]
     while not isinstance(last, driver.Token):
         last = last.children[-1]
-    line_span = cover(span_of(first), span_of(last))
+    line_span = cover(first, last)
     rule = node.rule
     if rule == "create":
         kind, side, qty, symbol = children[:4]
-        stmt = build.start(CREATE, kind.value, span_of(kind), line_span)
-        build.side(stmt, side.value, span_of(side))
-        build.quantity(stmt, qty.value, span_of(qty))
-        build.symbol(stmt, symbol.value, span_of(symbol))
+        stmt = build.start(CREATE, kind.value, kind, line_span)
+        build.side(stmt, side.value, side)
+        build.quantity(stmt, qty.value, qty)
+        build.symbol(stmt, symbol.value, symbol)
         clauses = children[4:]
     elif rule == "smallcase":
         sc_type = children[1]
-        stmt = build.start(CREATE, "SMALLCASE", span_of(first), line_span)
+        stmt = build.start(CREATE, "SMALLCASE", first, line_span)
         head = [c for c in children[2:4] if isinstance(c, driver.Token)]  # SCID, or ISCID INVESTED
         scid = head[0] if head and head[0].type == "SCID" else None
-        build.smallcase(stmt, sc_type.value, span_of(sc_type), scid and scid.value, scid and span_of(scid))
+        build.smallcase(stmt, sc_type.value, sc_type, scid and scid.value, scid)
         if scid is None and head:  # SMALLCASE EXIT iscid ID: the same option as a later `iscid ID`
-            build.option(stmt, head[0].value, head[1].value, span_of(head[0]), span_of(head[1]))
+            build.option(stmt, head[0].value, head[1].value, head[0], head[1])
         clauses = children[2 + len(head):]
     elif rule == "action":
         verb, kind, order_id = children[:3]
-        stmt = build.start(ascii_upper(verb.value), kind.value, span_of(kind), line_span)
-        build.order_id(stmt, order_id.value, span_of(order_id))
+        stmt = build.start(ascii_upper(verb.value), kind.value, kind, line_span)
+        build.order_id(stmt, order_id.value, order_id)
         clauses = children[3:]
     else:  # list
         kind = children[1]
-        stmt = build.start("LIST", kind.value, span_of(kind), line_span)
+        stmt = build.start("LIST", kind.value, kind, line_span)
         clauses = children[2:]
     for clause in clauses:
         parts = clause.children
@@ -217,21 +227,21 @@ def statement(build: Assembler, node, span_of, defaults: dict):
         kind = clause.rule
         if kind == "leg":
             role = "target" if word.type == "TARGET" else "sl"
-            build.leg(stmt, role, parts[1].value, span_of(word), span_of(parts[1]))
+            build.leg(stmt, role, parts[1].value, word, parts[1])
         elif kind == "entry":
             method = build.trigger if word.type == "TRIGGER" else build.limit
-            method(stmt, parts[1].value, span_of(word), span_of(parts[1]))
+            method(stmt, parts[1].value, word, parts[1])
         elif kind == "option":
             value = parts[1]
-            build.option(stmt, word.value, value.value if value.type != "STRING" else text_of(value), span_of(word), span_of(value))
+            build.option(stmt, word.value, value.value if value.type != "STRING" else text_of(value), word, value)
         elif kind == "flag":
             if word.type == "MARKET":
-                build.market(stmt, span_of(word))
+                build.market(stmt, word)
             elif word.type == "FREQUENCY":
-                build.frequency(stmt, word.value, span_of(word))
+                build.frequency(stmt, word.value, word)
             else:
-                build.direction(stmt, word.value, span_of(word))
+                build.direction(stmt, word.value, word)
         else:  # scrip
             _, qty, symbol = parts
-            build.scrip(stmt, qty.value, span_of(qty), symbol.value, span_of(symbol), span_of(word))
+            build.scrip(stmt, qty.value, qty, symbol.value, symbol, word)
     return build.finish(stmt, defaults)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ordspec.grammar.assemble import Assembler
 from ordspec.grammar.characters import TEXT_OPTIONS, needs_check, scalar_offset
-from ordspec.grammar.dsl import read_line, statement
+from ordspec.grammar.dsl import place, read_line, statement
 from ordspec.grammar.yamlcompose import Node, line_at
 from ordspec.ir import CREATE, KINDS, VERBS
 from ordspec.language import OPTIONS
@@ -155,7 +155,8 @@ class Walker:
             return
         if tree.rule in ("default", "broker"):
             return self.error(node, f"a `{tree.rule}` line cannot stand in `orders`", f"use the `{tree.rule}{'s' if tree.rule == 'default' else ''}:` key")
-        return statement(self.build, tree, spans, self.defaults)
+        place(tree, spans)
+        return statement(self.build, tree, self.defaults)
 
     def structured(self, node: Node):
         build = self.build
