@@ -127,7 +127,7 @@ def test_no_requests_is_an_empty_array():
 
 
 def test_spooled_output_is_what_dumps_writes(monkeypatch):
-    monkeypatch.setattr(spool, "_SLICE", 7)  # read back in slices that end inside characters
+    monkeypatch.setattr(spool, "_SLICE", 7)  # read back in slices, a run of requests across many
     text = "broker smallcase\n" + "".join(f'SMALLCASE BUY SCET_{i:04d} notes "सिप {i} ₹ ok"\n' for i in range(40))
     requests, diagnostics = compile_text(text, broker="smallcase", gateway="g")
     assert requests, diagnostics

@@ -17,6 +17,7 @@ from json.encoder import encode_basestring as _string  # C: escapes ", \ and con
 
 _BREAKS: dict = {}  # (indent, level) -> _breaks()
 _KEYS: dict = {}  # key -> its text and ": "
+_SHAPES: dict = {}  # (keys, indent, level) -> _shape()
 
 
 def dumps(value, indent: int | None = 2) -> str:
@@ -88,27 +89,37 @@ def _key(key) -> str:
 def _mapping(value: dict, indent, level: int) -> str:
     if not value:
         return "{}"
-    first, between, last = _breaks(indent, level)
+    keys = tuple(value)
+    shape = _SHAPES.get((keys, indent, level))
+    if shape is None:
+        shape = _shape(keys, indent, level)
     deeper = level + 1
-    keys = _KEYS
-    members = []
-    append = members.append
-    for key, item in value.items():
-        k = keys.get(key) if type(key) is str else None
-        if k is None:
-            k = _key(key)
+    texts = []
+    append = texts.append
+    for item in value.values():
         t = type(item)  # the most common members without a call through _encode
         if t is str:
-            append(k + _string(item))
+            append(_string(item))
         elif item is None:
-            append(k + "null")
+            append("null")
         elif t is dict:
-            append(k + (_mapping(item, indent, deeper) if item else "{}"))
+            append(_mapping(item, indent, deeper) if item else "{}")
         elif t is int:
-            append(k + str(item))
+            append(str(item))
         else:
-            append(k + _encode(item, indent, deeper))
-    return f"{{{first}{between.join(members)}{last}}}"
+            append(_encode(item, indent, deeper))
+    return shape % tuple(texts)
+
+
+def _shape(keys: tuple, indent, level: int) -> str:
+    """A mapping's text with `%s` for each value: requests of a kind share their keys, so the
+    keys and line breaks are written once per kind, and each request fills in its values."""
+    first, between, last = _breaks(indent, level)  # (no % in these; a key's % is doubled)
+    written = [((_KEYS.get(key) if type(key) is str else None) or _key(key)).replace("%", "%%") + "%s" for key in keys]
+    shape = "{" + first + between.join(written) + last + "}"
+    if len(_SHAPES) < 4096 and all(type(key) is str for key in keys):
+        _SHAPES[(keys, indent, level)] = shape
+    return shape
 
 
 def _array(value, indent, level: int) -> str:

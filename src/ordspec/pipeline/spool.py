@@ -8,28 +8,27 @@ have been suppressed, as before streaming): it leaves a hole where its requests 
 
 from __future__ import annotations
 
-import codecs
 import tempfile
 
 from ordspec.compiler.jsonout import member
 
-_SLICE = 1 << 20  # bytes read back at a time
+_SLICE = 1 << 20  # characters read back at a time
 _BETWEEN = ",\n  "  # what dumps(..., indent=2) writes between the members of the top-level array
 
 
 class Built:
     def __init__(self, spool: bool = False):
-        # a request, a hole (a list of requests), or (spooled) the size in bytes of a run of members
+        # a request, a hole (a list of requests), or (spooled) the length of a run of members
         self.parts: list = []
-        self.file = tempfile.TemporaryFile() if spool else None
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="") if spool else None
 
     def add(self, request) -> None:
         if self.file is None:
             self.parts.append(request)
             return
-        data = member(request.as_dict()).encode("utf-8")
-        if self.parts and type(self.parts[-1]) is int:  # the members in a row are one run of bytes
-            data = _BETWEEN.encode() + data
+        data = member(request.as_dict())
+        if self.parts and type(self.parts[-1]) is int:  # the members in a row are one run of characters
+            data = _BETWEEN + data
             self.parts[-1] += len(data)
         else:
             self.parts.append(len(data))
@@ -64,13 +63,12 @@ class Built:
                 continue
             stream.write(_BETWEEN if opened else "[\n  ")
             opened = True
-            decoder = codecs.getincrementaldecoder("utf-8")()  # (a slice may end inside a character)
             while part > 0:
                 data = self.file.read(min(part, _SLICE))
                 if not data:
                     raise OSError("the spooled requests are shorter than written")
                 part -= len(data)
-                stream.write(decoder.decode(data, final=part == 0))
+                stream.write(data)
         stream.write("\n]\n" if opened else "[]\n")
 
     def close(self) -> None:
