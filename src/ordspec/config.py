@@ -162,7 +162,6 @@ class Settings:
 
         def hit(patterns) -> bool:
             return any(p == name or code.startswith(p.upper()) for p in patterns)
-
         return (self.select is None or hit(self.select)) and not hit(self.ignore)
 
 
@@ -386,10 +385,9 @@ def load(path: str | None) -> Config:
         column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         raise ConfigError(f"{path} is not UTF-8 text: byte 0x{data[e.start]:02x} at line {line}, column {column}") from None
     try:
-        document = tomllib.loads(text)
+        data = document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path} is not valid TOML: {e}") from None
-    data = document
     if os.path.basename(path) == "pyproject.toml":
         tool = document.get("tool", {})
         data = tool.get("ordspec", {}) if isinstance(tool, dict) else None
