@@ -48,6 +48,20 @@ class Book:
         self.reads = 0
         self.state = None  # Codifi: the order book as a State, which SIP modifies are built from
 
+    def add(self, order: BookOrder) -> None:
+        """An order the broker listed (a live one is active)."""
+        self.orders[order.id] = order
+        if order.state == LIVE:
+            self.active.append(order.id)
+
+    def unlisted(self, managed: dict, status: str, why, kind: str | None = None) -> None:
+        """The managed orders (id -> (kind, segment)) a whole listing left out are gone; why(id) says
+        so. `kind`: the broker's one kind (Codifi's SIPs), in place of the journal's."""
+        for ident, (known, segment) in managed.items():
+            if ident not in self.orders:
+                found = (kind, None) if kind else (known, segment)
+                self.orders[ident] = BookOrder(ident, None, *found, status, GONE, {}, why(ident))
+
     def snapshot(self) -> dict:
         return {"orders": {i: o.snapshot() for i, o in sorted(self.orders.items())}}
 

@@ -30,13 +30,8 @@ class Codifi(Reader):
             raise RefreshError(f"cannot read Codifi's answer: {problem}")
         book.state = state
         for number, entry in state.sips.items():
-            found = self.order(number, entry)
-            book.orders[number] = found
-            if found.state == LIVE:
-                book.active.append(number)
-        for ident, (kind, segment) in managed.items():
-            if ident not in book.orders:
-                book.orders[ident] = BookOrder(ident, None, "SIP", None, "not found", GONE, {}, f"Codifi's order book no longer has SIP {ident}")
+            book.add(self.order(number, entry))
+        book.unlisted(managed, "not found", lambda ident: f"Codifi's order book no longer has SIP {ident}", kind="SIP")
         return book
 
     def order(self, number: str, entry: dict) -> BookOrder:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ordspec.plan import adapters
-from ordspec.plan.books import CANCELLED, DONE, GONE, HELD, LIVE, Book, BookOrder, Reader, RefreshError, failed, put
+from ordspec.plan.books import CANCELLED, DONE, HELD, LIVE, Book, BookOrder, Reader, RefreshError, failed, put
 
 # Dhan's orderStatus words as plan takes them, for a forever order and for a super order.
 FOREVER = {
@@ -56,13 +56,8 @@ class Dhan(Reader):
                 if r.get("id") is not None:
                     grouped.setdefault(str(r["id"]), []).append(r)
             for ident, records in grouped.items():
-                order = self.order(ident, records)
-                book.orders[ident] = order
-                if order.state == LIVE:
-                    book.active.append(ident)
-        for ident, (kind, segment) in managed.items():
-            if ident not in book.orders:
-                book.orders[ident] = BookOrder(ident, None, kind, segment, "not listed", GONE, {}, f"Dhan no longer lists order {ident}")
+                book.add(self.order(ident, records))
+        book.unlisted(managed, "not listed", lambda ident: f"Dhan no longer lists order {ident}")
         return book
 
     def order(self, ident: str, records: list) -> BookOrder:

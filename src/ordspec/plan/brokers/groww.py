@@ -45,9 +45,7 @@ class Groww(Reader):
                     for payload in orders:
                         found = self.order(payload, kind, segment)
                         if found is not None and found.id not in book.orders:
-                            book.orders[found.id] = found
-                            if found.state == LIVE:
-                                book.active.append(found.id)
+                            book.add(found)
                     if len(orders) < 50:
                         break
         for ident, (kind, segment) in managed.items():

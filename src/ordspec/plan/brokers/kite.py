@@ -38,13 +38,8 @@ class Kite(Reader):
             raise RefreshError(f"cannot read the GTT list (GET /gtt/triggers) from Zerodha Kite: {adapters.visible(problem)}")
         book.state = adapters.gtt_state({r["id"]: r["gtt"] for r in found})
         for r in found:
-            order = self.order(r)
-            book.orders[order.id] = order
-            if order.state == LIVE:
-                book.active.append(order.id)
-        for ident, (kind, segment) in managed.items():
-            if ident not in book.orders:
-                book.orders[ident] = BookOrder(ident, None, kind, segment, "not listed", GONE, {}, f"Kite no longer lists GTT {ident}")
+            book.add(self.order(r))
+        book.unlisted(managed, "not listed", lambda ident: f"Kite no longer lists GTT {ident}")
         return book
 
     def order(self, r: dict) -> BookOrder:
