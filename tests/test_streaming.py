@@ -183,3 +183,29 @@ def test_a_yaml_order_with_a_bad_value_after_a_good_one_is_not_built():
     text = _as_yaml([GTT.format(qty=1, n=1)]) + '  - {kind: GTT, side: BUY, qty: 10, symbol: TCS, trigger: 3985, direction: 0"UP", limit: 3990, product: CNC}\n'
     requests, diagnostics = compile_text(text, name="t.yaml")
     assert requests is None and [d.name for d in diagnostics] == ["bad-value"], diagnostics
+
+
+class _FullDisk:
+    def write(self, data):
+        raise OSError(28, "No space left on device")
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("where", ["open", "write"])
+def test_a_spool_that_cannot_be_written_is_exit_2_and_nothing_out(monkeypatch, tmp_path, capsys, where):
+    from ordspec.cli import commands
+
+    orders_file = tmp_path / "o.ord"
+    orders_file.write_text(orders(3))
+    if where == "open":
+        def refuse(*args, **kwargs):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(spool.tempfile, "TemporaryFile", refuse)
+    else:
+        monkeypatch.setattr(spool.tempfile, "TemporaryFile", lambda *a, **k: _FullDisk())
+    out = tmp_path / "out.json"
+    assert commands.compile(str(orders_file), as_of=DOC_DAY, output=str(out)) == 2
+    assert "No space left on device" in capsys.readouterr().err and not out.exists()

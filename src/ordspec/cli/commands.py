@@ -96,8 +96,9 @@ def compile(path, broker=None, instruments=(), quotes=None, state=None, gateway=
 
     if path != "-" and os.path.isdir(path):
         return _fail(f"{path} is a directory: compile takes one order file")
-    built = Built(spool=True)  # requests go to a temporary file as they are built, out only if all pass
+    built = None
     try:
+        built = Built(spool=True)  # requests go to a temporary file as they are built, out only if all pass
         run = Run(broker=broker, instruments=instruments, as_of=as_of, derive_keys=True, quotes=quotes, state=state, gateway=gateway, config=_config(config), client_id=client_id)
         run.load()
         passed = compile_sources(run, _read_all(run, [path], stdin_filename), built)
@@ -109,7 +110,8 @@ def compile(path, broker=None, instruments=(), quotes=None, state=None, gateway=
     except UsageError as e:
         return _fail(str(e))
     finally:
-        built.close()
+        if built is not None:
+            built.close()
 
 
 def _write_out(built, output: str | None) -> int:

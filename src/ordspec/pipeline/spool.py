@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 
 from ordspec.compiler.jsonout import member
+from ordspec.pipeline import UsageError
 
 _SLICE = 1 << 20  # characters read back at a time
 _BETWEEN = ",\n  "  # what dumps(..., indent=2) writes between the members of the top-level array
@@ -20,7 +21,12 @@ class Built:
     def __init__(self, spool: bool = False):
         # a request, a hole (a list of requests), or (spooled) the length of a run of members
         self.parts: list = []
-        self.file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="") if spool else None
+        self.file = None
+        if spool:
+            try:
+                self.file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+            except OSError as e:
+                raise _cannot(e) from None
 
     def add(self, request) -> None:
         if self.file is None:
@@ -32,7 +38,10 @@ class Built:
             self.parts[-1] += len(data)
         else:
             self.parts.append(len(data))
-        self.file.write(data)
+        try:
+            self.file.write(data)
+        except OSError as e:  # (a full disk: nothing is written out, and compile says why)
+            raise _cannot(e) from None
 
     def hole(self) -> list:
         """The place of a statement's requests, built later."""
@@ -72,6 +81,11 @@ class Built:
         stream.write("\n]\n" if opened else "[]\n")
 
     def close(self) -> None:
+        """Remove the temporary file (it has no name: closing it is all)."""
         if self.file is not None:
             self.file.close()
 
+
+
+def _cannot(e: OSError) -> UsageError:
+    return UsageError(f"cannot keep the requests in a temporary file in {tempfile.gettempdir()} (TMPDIR): {e.strerror or e}")
