@@ -27,8 +27,6 @@ class Field(Span):
         else:
             self.line, self.column, self.end_line, self.end_column = line, column, end_line, end_column
 
-    at = classmethod(lambda cls, value, span: cls(value, span))  # Field(value, span): the same, by name
-
     def __repr__(self) -> str:
         return f"Field({self.value!r} @{self.line}:{self.column})"
 
