@@ -48,8 +48,9 @@ def main(argv: list[str] | None = None) -> int:
 def exit_now(code: int) -> None:
     """End the process with `code` here, without tearing the interpreter down (as mypy does).
 
-    A lint's objects need no freeing and it leaves no work to exit handlers, while freeing
-    every module and object costs a cold lint a tenth of its time. Output is flushed first; if
+    A lint's or a compile's objects need no freeing and they leave no work to exit handlers (the
+    output is written and closed by then), while freeing every module and object costs a cold
+    lint a tenth of its time. Output is flushed first; if
     that fails, or a tracer or profiler is on (coverage, cProfile: they report at exit), this
     returns and the usual exit follows.
     """

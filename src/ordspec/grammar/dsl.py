@@ -64,7 +64,9 @@ def last_mention(text: str, word: str) -> int:
     size, end = 1 << 20, len(text)
     while end > 0:
         start = max(0, end - size)
-        at = text[start:end].lower().rfind(word)  # (lower() keeps ASCII letters where they are)
+        # (lower() never shortens text, so a non-ASCII letter before the word can only move the line
+        # found later, which holds statements longer: never too short)
+        at = text[start:end].lower().rfind(word)
         if at >= 0:
             return text.count("\n", 0, start + at) + 1
         end = start + len(word) - 1 if start else 0  # the next slice overlaps by a word less one
